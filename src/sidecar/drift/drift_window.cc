@@ -58,8 +58,8 @@ std::vector<FeatureDrift> DriftWindow::compute() const {
     drift.feature = reference.name;
     drift.samples = values.size();
     drift.ks_statistic = ksStatistic(reference.sample, values);
-    const KsPValue p = ksPValue(reference.sample.size(), values.size(), drift.ks_statistic,
-                                  max_exact_ks_cells_);
+    const KsPValue p =
+        ksPValue(reference.sample.size(), values.size(), drift.ks_statistic, max_exact_ks_cells_);
     drift.ks_p_value = p.value;
     drift.ks_p_value_exact = p.exact;
     drift.psi = populationStabilityIndex(reference.bin_frequencies, bin_counts);

@@ -19,7 +19,8 @@ inline constexpr const char* kStatPsi = "psi";
 // Drift of one feature between the window and the reference profile.
 struct FeatureDrift {
   std::string feature;
-  // Two-sample KS statistic D between the window's values and the profile's reference sample (ks.h).
+  // Two-sample KS statistic D between the window's values and the profile's reference sample
+  // (ks.h).
   double ks_statistic = 0.0;
   // P(D' >= D) under "same distribution"; exact unless ks_p_value_exact is false (ks.h).
   double ks_p_value = 1.0;
@@ -59,7 +60,8 @@ class DriftWindow {
   const ReferenceProfile& profile() const { return profile_; }
 
  private:
-  DriftWindow(const ReferenceProfile& profile, std::size_t capacity, std::size_t max_exact_ks_cells);
+  DriftWindow(const ReferenceProfile& profile, std::size_t capacity,
+              std::size_t max_exact_ks_cells);
 
   ReferenceProfile profile_;
   std::size_t width_;

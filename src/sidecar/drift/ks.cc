@@ -55,8 +55,8 @@ double ksStatistic(std::span<const double> sorted_a, std::span<const double> sor
 double ksExactPValue(std::size_t n_a, std::size_t n_b, double d) {
   const auto na = static_cast<std::int64_t>(n_a);
   const auto nb = static_cast<std::int64_t>(n_b);
-  const auto k = static_cast<std::int64_t>(std::llround(d * static_cast<double>(n_a) *
-                                                        static_cast<double>(n_b)));
+  const auto k = static_cast<std::int64_t>(
+      std::llround(d * static_cast<double>(n_a) * static_cast<double>(n_b)));
   if (k <= 0) return 1.0;
   // Inside points of row i are lo(i) <= j <= hi(i).
   auto band = [&](std::int64_t i) {

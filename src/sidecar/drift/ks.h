@@ -9,19 +9,19 @@ namespace aviary::sidecar::drift {
 //
 // Statistic: D = max over x of |F_a(x) - F_b(x)|, where F_s(x) = #{v in s : v <= x} / |s| is the
 // empirical CDF, evaluated at every value of either sample (ties handled as scipy does, with
-// searchsorted(side="right")). Each term is computed as i / n_a - j / n_b in double, like scipy, so the
-// statistic agrees with scipy's to the last bit or two.
+// searchsorted(side="right")). Each term is computed as i / n_a - j / n_b in double, like scipy, so
+// the statistic agrees with scipy's to the last bit or two.
 //
-// p-value: P(D' >= D) for D' the statistic of two samples of the same sizes drawn from one continuous
-// distribution (the null hypothesis). Computed exactly (the permutation distribution, what
-// ks_2samp(method="exact") returns, and what ks_2samp's default returns for samples of at most 10^4
-// values) by a walk over lattice paths, whenever that walk visits at most `max_exact_cells` points
-// (about 2 D n_a n_b + n_a + n_b). Otherwise Smirnov's limiting distribution is used:
-// p = Q_KS(sqrt(n_a n_b / (n_a + n_b)) * D) (kolmogorovSurvival below); that is slightly conservative:
+// p-value: P(D' >= D) for D' the statistic of two samples of the same sizes drawn from one
+// continuous distribution (the null hypothesis). Computed exactly (the permutation distribution,
+// what ks_2samp(method="exact") returns, and what ks_2samp's default returns for samples of at most
+// 10^4 values) by a walk over lattice paths, whenever that walk visits at most `max_exact_cells`
+// points (about 2 D n_a n_b + n_a + n_b). Otherwise Smirnov's limiting distribution is used: p =
+// Q_KS(sqrt(n_a n_b / (n_a + n_b)) * D) (kolmogorovSurvival below); that is slightly conservative:
 // for samples of 1000 to 10^4 values it exceeds the exact p by at most about 0.004 near p = 0.05
-// (measured; ks_test.cc pins it). With the default budget a reference sample of 1000 against a window of
-// up to 1000 is always exact. Ties are allowed in the data; the p-value, like scipy's, is the one for
-// continuous data.
+// (measured; ks_test.cc pins it). With the default budget a reference sample of 1000 against a
+// window of up to 1000 is always exact. Ties are allowed in the data; the p-value, like scipy's, is
+// the one for continuous data.
 
 // Default budget for the exact p-value: about 15 ms per feature on one core.
 inline constexpr std::size_t kMaxExactKsCells = 4'000'000;

@@ -75,7 +75,8 @@ Result<FeatureProfile> profileFeature(std::string name, std::span<const double> 
 Result<ReferenceProfile> buildProfile(const NumericTable& table, const ProfileOptions& options) {
   std::vector<FeatureProfile> features;
   for (std::size_t c = 0; c < table.names.size(); ++c) {
-    AVIARY_ASSIGN_OR_RETURN(auto feature, profileFeature(table.names[c], table.columns[c], options));
+    AVIARY_ASSIGN_OR_RETURN(auto feature,
+                            profileFeature(table.names[c], table.columns[c], options));
     features.push_back(std::move(feature));
   }
   return ReferenceProfile::create(std::move(features));

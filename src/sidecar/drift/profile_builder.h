@@ -27,7 +27,8 @@ struct ProfileOptions {
 //              then equal edges merged, so a feature with few distinct values gets fewer bins;
 //   frequencies: the share of the n values in each bin (psi.h says which bin a value is in);
 //   sample: all values if n <= sample_size, else a uniform sample of sample_size of them without
-//           replacement (reservoir sampling, Algorithm R, over std::mt19937_64(seed) in input order).
+//           replacement (reservoir sampling, Algorithm R, over std::mt19937_64(seed) in input
+//           order).
 Result<FeatureProfile> profileFeature(std::string name, std::span<const double> values,
                                       const ProfileOptions& options);
 

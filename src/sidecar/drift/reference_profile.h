@@ -21,8 +21,8 @@ struct FeatureProfile {
   std::vector<double> bin_edges;
   // B proportions of the training values per bin, each in [0, 1], summing to 1 (within 1e-6).
   std::vector<double> bin_frequencies;
-  // A uniform random sample of the training values without replacement (all of them when few), sorted
-  // ascending, finite, non-empty: the reference side of the two-sample KS test.
+  // A uniform random sample of the training values without replacement (all of them when few),
+  // sorted ascending, finite, non-empty: the reference side of the two-sample KS test.
   std::vector<double> sample;
 };
 
@@ -47,7 +47,8 @@ class ReferenceProfile {
   std::size_t width() const { return features_.size(); }
 
  private:
-  explicit ReferenceProfile(std::vector<FeatureProfile> features) : features_(std::move(features)) {}
+  explicit ReferenceProfile(std::vector<FeatureProfile> features)
+      : features_(std::move(features)) {}
 
   std::vector<FeatureProfile> features_;
 };

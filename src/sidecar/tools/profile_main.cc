@@ -22,8 +22,8 @@
 
 namespace {
 
-using aviary::Result;
 using aviary::fail;
+using aviary::Result;
 namespace drift = aviary::sidecar::drift;
 
 constexpr const char* kUsage =
@@ -93,7 +93,8 @@ Result<std::string> readAll(const std::string& path) {
 }
 
 // Keeps the named columns, in the order named.
-Result<drift::NumericTable> select(drift::NumericTable table, const std::vector<std::string>& names) {
+Result<drift::NumericTable> select(drift::NumericTable table,
+                                   const std::vector<std::string>& names) {
   if (names.empty()) return table;
   drift::NumericTable picked;
   for (const auto& name : names) {

@@ -8,7 +8,8 @@ namespace aviary::sidecar::fairness {
 namespace {
 
 GroupRate rate(std::string group, double positive_rate) {
-  return GroupRate{std::move(group), positive_rate, 100, static_cast<std::size_t>(positive_rate * 100)};
+  return GroupRate{std::move(group), positive_rate, 100,
+                   static_cast<std::size_t>(positive_rate * 100)};
 }
 
 TEST(ImpactRatiosTest, DividesEachRateByTheHighest) {
@@ -49,8 +50,8 @@ TEST(FourFifthsBandTest, AcceptsRatiosFromFourFifthsToFiveFourths) {
     double ratio;
     bool within;
   };
-  for (const Row& row : {Row{0.79, false}, Row{0.8, true}, Row{1.0, true}, Row{1.25, true},
-                         Row{1.26, false}}) {
+  for (const Row& row :
+       {Row{0.79, false}, Row{0.8, true}, Row{1.0, true}, Row{1.25, true}, Row{1.26, false}}) {
     EXPECT_EQ(withinFourFifthsBand(row.ratio), row.within) << row.ratio;
   }
 }

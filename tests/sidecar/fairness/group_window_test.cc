@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-
 #include <string>
 #include <vector>
 
@@ -35,9 +34,7 @@ void expectRates(const GroupWindow& window, const std::vector<Want>& want) {
   }
 }
 
-TEST(GroupWindowTest, EmptyWindowHasNoRates) {
-  EXPECT_TRUE(makeWindow(10).rates().empty());
-}
+TEST(GroupWindowTest, EmptyWindowHasNoRates) { EXPECT_TRUE(makeWindow(10).rates().empty()); }
 
 TEST(GroupWindowTest, RejectsBadOptions) {
   EXPECT_FALSE(GroupWindow::create({0, 0.5, 8}).has_value());
@@ -52,8 +49,8 @@ TEST(GroupWindowTest, PositiveMeansPredictionAtOrAboveThreshold) {
     bool positive;
   };
   const Row rows[] = {
-      {0.5, 0.5, true}, {0.5, 0.4999, false}, {0.5, 1.0, true},  {0.5, 0.0, false},
-      {0.7, 0.69, false}, {0.7, 0.7, true},   {0.0, -1.0, false}, {0.0, 0.0, true},
+      {0.5, 0.5, true},   {0.5, 0.4999, false}, {0.5, 1.0, true},   {0.5, 0.0, false},
+      {0.7, 0.69, false}, {0.7, 0.7, true},     {0.0, -1.0, false}, {0.0, 0.0, true},
   };
   for (const auto& row : rows) {
     auto window = makeWindow(4, row.threshold);
@@ -77,8 +74,8 @@ TEST(GroupWindowTest, ManyGroupsAreKeptApartAndSortedByName) {
       ASSERT_TRUE(window.observe(groups[k], i < 2 * k ? 1.0 : 0.0).has_value());
     }
   }
-  expectRates(window, {{"apac", 10, 4}, {"eu", 10, 2}, {"latam", 10, 6}, {"mea", 10, 8},
-                       {"us", 10, 0}});
+  expectRates(window,
+              {{"apac", 10, 4}, {"eu", 10, 2}, {"latam", 10, 6}, {"mea", 10, 8}, {"us", 10, 0}});
 }
 
 TEST(GroupWindowTest, ForgetsTheOldestObservations) {
