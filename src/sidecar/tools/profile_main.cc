@@ -118,6 +118,10 @@ Result<std::string> profileText(const Flags& flags) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc == 2 && (std::string_view(argv[1]) == "--help" || std::string_view(argv[1]) == "-h")) {
+    std::cout << kUsage;
+    return 0;
+  }
   auto flags = parseFlags(argc, argv);
   if (!flags) {
     std::cerr << "aviary-profile: " << flags.error().message << "\n" << kUsage;
