@@ -10,6 +10,7 @@
 #include "api/status.h"
 #include "common/clock.h"
 #include "common/duration.h"
+#include "rollout/replicas.h"  // canaryReplicas / stableReplicas, part of this interface
 
 // The rollout state machine, as one pure function: what the controller saw goes in, the next status
 // and the writes to make come out. No I/O, no threads, no clock reads (`now` is an argument).
@@ -95,14 +96,6 @@ Decision decide(const api::ModelDeploymentSpec& spec, const api::ModelDeployment
 // first round of a step therefore looks only at traffic at that step's weight.
 bool analysisDue(const api::ModelDeploymentSpec& spec, const api::ModelDeploymentStatus& status,
                  Timestamp now);
-
-// Replicas each role runs for a canary weight. Mesh providers split traffic themselves, so both
-// roles run spec.replicas. The `replicas` provider realises the weight as a replica ratio behind
-// one Service: canary = clamp(ceil(R*w/100), 1, R), stable = max(1, R - canary), except that at
-// w = 0 (canary starting, not yet taking a step's weight) stable keeps all R. With R = 1 a running
-// canary means one pod each (50 %), the best a replica ratio can do.
-std::int32_t canaryReplicas(const api::ModelDeploymentSpec& spec, std::int32_t weight);
-std::int32_t stableReplicas(const api::ModelDeploymentSpec& spec, std::int32_t weight);
 
 // Readiness re-check interval while waiting on pods (watch events usually come first).
 inline constexpr Duration kReadinessPoll = std::chrono::seconds(5);
