@@ -146,11 +146,12 @@ bool Decider::ownConditionHolds(const api::Step* step) const {
   return false;  // indefinite pause: only a promote ends it
 }
 
-// Every step is observed by at least one passing round taken at its weight.
+// Every step is observed by at least one passing round taken at its weight. A round taken at the
+// instant the step began (the round that ended the previous step) looked at the previous weight.
 bool Decider::gateOpen() const {
   if (spec_.analysis.metrics.empty()) return true;
   const auto& s = out_.status;
-  return s.last_analysis_at && s.step_started_at && *s.last_analysis_at >= *s.step_started_at &&
+  return s.last_analysis_at && s.step_started_at && *s.last_analysis_at > *s.step_started_at &&
          judgeRound(spec_.analysis, s.analysis).verdict == Verdict::kPass;
 }
 

@@ -669,6 +669,25 @@ TEST(DecideTest, AnalysisGatesEveryStep) {
   });
 }
 
+TEST(DecideTest, RoundThatEndedTheStepDoesNotOpenTheNextOne) {
+  // The round at 61 s passed step 1 (10 %) and step 2 (50 %) began at that instant: its window
+  // saw only 10 % traffic, so step 2 still waits for a round of its own.
+  auto entered = passedRoundAt(running(2, 50), at(61));
+  entered.step_started_at = at(61);
+  runCases({
+      {"RoundAtTheStepStartIsThePreviousStepsRound",
+       kAnalysed,
+       entered,
+       seen(kCanary, healthy(kStable), healthy(kCanary), 50),
+       at(65),
+       Phase::kProgressing,
+       {SetWeight{50}, ensureStable(kStable), ensureCanary(kCanary)},
+       {},
+       {{"Reconciling", "True/Analysing"}},
+       [](const Decision& d) { EXPECT_EQ(d.status.current_step, 2); }},
+  });
+}
+
 TEST(DecideTest, RollbackSendsTrafficToStableFirst) {
   runCases({
       {"RollbackWaitsForWeightZero",
