@@ -51,6 +51,12 @@ bool Decider::setWeight(std::int32_t w) {
   return true;
 }
 
+void Decider::setMirror(bool enabled) {
+  if (last_mirror_ == enabled) return;  // already asked for in this decision
+  out_.actions.emplace_back(SetMirror{enabled});
+  last_mirror_ = enabled;
+}
+
 bool Decider::weightConfirmed(std::int32_t w) const {
   return !meshProvider() || obs_.observed_weight == w;
 }

@@ -46,6 +46,9 @@ Decision Decider::run() {
         break;
     }
   }
+  // Mirroring belongs to the shadow stage alone: whichever path left the stage, and a mirror the
+  // router still reports, ends here.
+  if (!st().shadowing) endShadow();
   finish();
   return std::move(out_);
 }

@@ -45,6 +45,7 @@ class Decider {
   // actions.cc: the writes, events, requeues and bookkeeping every phase shares.
   void ensure(Role role, const std::string& revision, std::int32_t n);
   bool setWeight(std::int32_t w);
+  void setMirror(bool enabled);
   bool weightConfirmed(std::int32_t w) const;
   void event(EventType type, std::string reason, std::string message);
   void requeue(Duration d);
@@ -76,11 +77,18 @@ class Decider {
   void hold();
   void ensureRoles();
   const api::Step* currentStep() const;
+  void awaitStep(const api::Step* step);
   bool ownConditionHolds(const api::Step* step) const;
   bool gateOpen() const;
   bool recordAnalysis();
   void requeueForAnalysis();
   std::string where() const;
+
+  // shadow.cc: the shadow stage before step 0, and every way out of it.
+  void shadowStage(bool skip_step);
+  void completeShadowStage(bool skipped);
+  bool shadowElapsed() const;
+  void endShadow();
 
   // promotion.cc
   void startPromotion(const std::string& why);
@@ -109,6 +117,7 @@ class Decider {
   std::optional<ConditionWant> stalled_;
   std::optional<std::string> stable_unavailable_;
   std::optional<std::int32_t> last_weight_;
+  std::optional<bool> last_mirror_;
 };
 
 }  // namespace aviary::rollout

@@ -10,6 +10,7 @@ void Decider::startPromotion(const std::string& why) {
         "promoting " + shortRev(st().canary_revision) + " to stable: " + why);
   st().phase = Phase::kPromoting;
   st().paused_by_user = false;
+  endShadow();
   promotingBody();
 }
 

@@ -11,6 +11,7 @@ void Decider::startRollback(api::Outcome outcome, std::string reason, const std:
         "rolling back " + shortRev(st().canary_revision) + ": " + message);
   st().phase = Phase::kRollingBack;
   st().paused_by_user = false;
+  endShadow();  // before the canary scales down
   rollingBackBody();
 }
 

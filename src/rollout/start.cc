@@ -12,6 +12,7 @@ void Decider::clearRollout() {
   st().canary_weight = 0;
   st().failed_checks = 0;
   st().paused_by_user = false;
+  st().shadowing = false;
   st().rollout_started_at.reset();
   st().step_started_at.reset();
 }
@@ -30,6 +31,10 @@ void Decider::startRollout(bool keep_user_pause) {
   ensure(Role::kStable, st().stable_revision, stableReplicas(spec_, 0));
   ensure(Role::kCanary, desired(), canaryReplicas(spec_, 0));
   setWeight(0);
+  // The shadow stage mirrors from the start: mirrored answers reach no client, and its timer, like
+  // a step's at weight 0, starts only once the canary is ready.
+  st().shadowing = spec_.strategy.shadow.has_value();
+  if (st().shadowing) setMirror(true);
   inProgress("Progressing", waitingForCanary());
   requeue(kReadinessPoll);
 }

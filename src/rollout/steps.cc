@@ -37,6 +37,10 @@ void Decider::running() {
     skip_step = true;
     st().paused_by_user = false;  // promoting a paused rollout resumes it
   }
+  if (st().shadowing) {
+    shadowStage(skip_step);
+    return;
+  }
 
   const std::string& canary = st().canary_revision;
   if (!(obs_.canary.runs(canary) && obs_.canary.healthy())) {
@@ -73,7 +77,11 @@ void Decider::running() {
     event(EventType::kNormal, "StepAdvanced", where());
   }
   ensureRoles();
+  awaitStep(step);
+}
 
+// Phase, Reconciling reason and requeues while `step` runs.
+void Decider::awaitStep(const api::Step* step) {
   st().phase = Phase::kProgressing;
   if (step && step->pause && !step->pause->duration) {
     st().phase = Phase::kPaused;
@@ -121,6 +129,7 @@ std::string Decider::waitingForCanary() const {
 
 void Decider::hold() {
   setWeight(st().canary_weight);
+  if (st().shadowing) setMirror(true);
   ensureRoles();
 }
 
@@ -184,6 +193,14 @@ void Decider::requeueForAnalysis() {
 
 std::string Decider::where() const {
   const auto& s = out_.status;
+  if (s.shadowing) {
+    const auto elapsed = std::chrono::duration_cast<std::chrono::seconds>(
+        std::max(Duration{0}, now_ - s.step_started_at.value_or(now_)));
+    const std::string of =
+        spec_.strategy.shadow ? "/" + formatDuration(spec_.strategy.shadow->duration) : "";
+    return "shadow " + formatDuration(elapsed) + of + ", mirroring to " +
+           shortRev(s.canary_revision);
+  }
   const auto steps = spec_.strategy.steps.size();
   std::string text =
       steps == 0 ? std::string("no steps")
