@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds (or reuses) the Go binaries of the local test bed: kube-apiserver, kube-controller-manager, kubectl,
+# Builds (or reuses) the Go binaries of the local test bed: kube-apiserver, kube-controller-manager,
+# kube-scheduler (kwok fakes kubelets, not the scheduler), kubectl,
 # etcd, kwok and helm, pinned in e2e/versions.env.
 #
 # Binaries are cached outside the repo in $AVIARY_BIN_CACHE (default ${XDG_CACHE_HOME:-$HOME/.cache}/aviary),
@@ -72,7 +73,8 @@ k8s_ldflags() {
 build_kubernetes() {
   local out
   out="$(cache_dir kubernetes "${K8S_VERSION}")"
-  if [[ -x "${out}/kube-apiserver" && -x "${out}/kube-controller-manager" && -x "${out}/kubectl" ]]; then
+  if [[ -x "${out}/kube-apiserver" && -x "${out}/kube-controller-manager" && -x "${out}/kube-scheduler" &&
+    -x "${out}/kubectl" ]]; then
     log "kubernetes ${K8S_VERSION}: cached in ${out}"
     return
   fi
@@ -81,7 +83,7 @@ build_kubernetes() {
   local local_version="v0.${K8S_VERSION#v1.}"
   log "kubernetes ${K8S_VERSION}: writing tools module (staging modules at ${local_version})"
   write_tools_module "${work}" k8s.io/kubernetes "${K8S_VERSION}" "${local_version}"
-  log "kubernetes ${K8S_VERSION}: building kube-apiserver, kube-controller-manager, kubectl (long on a cold cache)"
+  log "kubernetes ${K8S_VERSION}: building kube-apiserver, kube-controller-manager, kube-scheduler, kubectl (long on a cold cache)"
   local start=${SECONDS}
   (
     cd "${work}"
@@ -89,6 +91,7 @@ build_kubernetes() {
     go build -p "${jobs}" -trimpath -ldflags "$(k8s_ldflags "${K8S_VERSION}")" -o bin/ \
       k8s.io/kubernetes/cmd/kube-apiserver \
       k8s.io/kubernetes/cmd/kube-controller-manager \
+      k8s.io/kubernetes/cmd/kube-scheduler \
       k8s.io/kubernetes/cmd/kubectl
   ) &
   progress_while $! "kubernetes ${K8S_VERSION}"
@@ -138,6 +141,50 @@ build_installable() {
   log "${name} ${version}: built in $((SECONDS - start))s"
 }
 
+module_dir() { go mod download -json "$1" | jq -r .Dir; }
+
+# Files the test bed takes from Go modules without building them: kwok's stages (how fake nodes heartbeat and
+# fake pods become Ready and go away) and the Gateway API and Istio CRDs. Copied into the cache so that
+# `up` needs no network and no go once the cache is warm.
+fetch_assets() {
+  local out dir
+  out="$(cache_dir kwok "${KWOK_VERSION}")"
+  if [[ ! -s "${out}/stages.yaml" ]]; then
+    need_go
+    log "kwok ${KWOK_VERSION}: fetching default stages"
+    dir="$(module_dir "sigs.k8s.io/kwok@${KWOK_VERSION}")/kustomize/stage"
+    mkdir -p "${out}"
+    local f
+    for f in node/fast/node-initialize.yaml node/heartbeat-with-lease/node-heartbeat-with-lease.yaml \
+      pod/fast/pod-ready.yaml pod/fast/pod-complete.yaml pod/fast/pod-delete.yaml; do
+      echo "---"
+      cat "${dir}/${f}"
+    done >"${out}/stages.yaml.tmp"
+    mv "${out}/stages.yaml.tmp" "${out}/stages.yaml"
+  fi
+  out="$(cache_dir gateway-api "${GATEWAY_API_VERSION}")"
+  if [[ ! -d "${out}/standard" ]]; then
+    need_go
+    log "gateway-api ${GATEWAY_API_VERSION}: fetching standard channel CRDs"
+    dir="$(module_dir "sigs.k8s.io/gateway-api@${GATEWAY_API_VERSION}")"
+    mkdir -p "${out}"
+    rm -rf "${out}/standard.tmp"
+    cp -r "${dir}/config/crd/standard" "${out}/standard.tmp"
+    chmod -R u+w "${out}/standard.tmp"
+    mv "${out}/standard.tmp" "${out}/standard"
+  fi
+  out="$(cache_dir istio-api "${ISTIO_API_VERSION}")"
+  if [[ ! -s "${out}/crds.yaml" ]]; then
+    need_go
+    log "istio api ${ISTIO_API_VERSION}: fetching CRDs"
+    dir="$(module_dir "istio.io/api@${ISTIO_API_VERSION}")"
+    mkdir -p "${out}"
+    cp "${dir}/kubernetes/customresourcedefinitions.gen.yaml" "${out}/crds.yaml.tmp"
+    chmod u+w "${out}/crds.yaml.tmp"
+    mv "${out}/crds.yaml.tmp" "${out}/crds.yaml"
+  fi
+}
+
 main() {
   local start=${SECONDS}
   build_etcd
@@ -146,6 +193,7 @@ main() {
     "-X sigs.k8s.io/kwok/pkg/consts.Version=${KWOK_VERSION}"
   build_installable helm helm.sh/helm/v3/cmd/helm "${HELM_VERSION}" \
     "-X helm.sh/helm/v3/internal/version.version=${HELM_VERSION}"
+  fetch_assets
   log "binaries ready in $((SECONDS - start))s"
 }
 
