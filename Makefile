@@ -1,0 +1,38 @@
+# aviary — `make help` lists the targets.
+BUILD_DIR ?= build
+BUILD_TYPE ?= RelWithDebInfo
+JOBS ?= $(shell nproc)
+SOURCES = $(shell git ls-files --cached --others --exclude-standard -- 'src/*.h' 'src/*.cc' 'tests/*.h' 'tests/*.cc' 'e2e/*.cc' 'bench/*.cc' 2>/dev/null)
+
+.DEFAULT_GOAL := help
+.PHONY: help deps configure build test unit fmt fmt-check lint clean
+
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+deps: ## Install the Debian packages the build needs (idempotent, fast when present)
+	@scripts/install-deps.sh
+
+configure: deps
+	@cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) >/dev/null
+
+build: configure ## Build every library, binary and test
+	@cmake --build $(BUILD_DIR) -j $(JOBS)
+
+test: ## The full test run: deps, build, unit tests, then the e2e suite on a local control plane
+	@scripts/test.sh
+
+unit: build ## Unit tests only (ctest)
+	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
+fmt: ## Format the C++ sources in place
+	@clang-format -i $(SOURCES)
+
+fmt-check: ## Fail if any C++ source is not formatted
+	@clang-format --dry-run --Werror $(SOURCES)
+
+lint: fmt-check ## Format check plus the layering rule of DESIGN.md
+	@scripts/check-layering.sh
+
+clean: ## Remove the build folder
+	@rm -rf $(BUILD_DIR)

@@ -1,0 +1,17 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "common/clock.h"
+#include "common/result.h"
+
+namespace aviary {
+
+// RFC 3339 in UTC as Kubernetes writes metav1.Time: "2026-11-25T09:23:31Z" (whole seconds).
+std::string formatRfc3339(Timestamp time);
+
+// Reads "YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)". Fractions are kept to the millisecond.
+Result<Timestamp> parseRfc3339(std::string_view text);
+
+}  // namespace aviary
