@@ -136,7 +136,7 @@ build_installable() {
   log "${name} ${version}: building"
   local start=${SECONDS}
   mkdir -p "${out}"
-  (GOFLAGS= GOBIN="${out}" go install -p "${jobs}" -trimpath -ldflags "-s -w ${ldflags}" "${pkg}@${version}") &
+  (GOFLAGS="" GOBIN="${out}" go install -p "${jobs}" -trimpath -ldflags "-s -w ${ldflags}" "${pkg}@${version}") &
   progress_while $! "${name} ${version}"
   log "${name} ${version}: built in $((SECONDS - start))s"
 }

@@ -75,7 +75,7 @@ start_pod() {
       start_process "${key}" "${here}/standin.sh" "${port}" "${md:-${pod}}" "${revision}" "${dp}/standin/${ns}_${pod}"
     fi
   )
-  echo "$(jq -r .uid <<<"${p}")" >"${AVIARY_CLUSTER_DIR}/pids/${key}.uid"
+  jq -r .uid <<<"${p}" >"${AVIARY_CLUSTER_DIR}/pids/${key}.uid"
   mkdir -p "${dp}/endpoints/${ns}" "${dp}/targets"
   echo "127.0.0.1:${port}" >"${dp}/endpoints/${ns}/${pod}"
   jq -n --arg t "127.0.0.1:${port}" --arg ns "${ns}" --arg pod "${pod}" --arg rev "${revision}" --arg md "${md}" \

@@ -3,6 +3,7 @@
 
 E2E_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 REPO_ROOT="$(cd "${E2E_DIR}/.." && pwd)"
+export REPO_ROOT
 # shellcheck source=e2e/versions.env
 source "${E2E_DIR}/versions.env"
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The control plane works end to end: the apiserver reports the pinned version, two kwok nodes are Ready, and
 # a Deployment becomes Available through ReplicaSet -> scheduler -> kwok-managed pods.
+# shellcheck source=e2e/lib/scenario.sh
 source "$(dirname "$0")/../lib/scenario.sh"
 ns=e2e-control-plane
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The CRDs are served: aviary's ModelDeployment accepts the examples and rejects invalid objects with the
 # schema's messages; the Gateway API and Istio kinds aviary routes through are there.
+# shellcheck source=e2e/lib/scenario.sh
 source "$(dirname "$0")/../lib/scenario.sh"
 ns=e2e-crds
 testdata="$(dirname "$0")/../testdata"

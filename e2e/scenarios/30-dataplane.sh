@@ -2,6 +2,7 @@
 # The data-plane path: pods of two revisions on kwok nodes get local processes from the runner, Prometheus
 # scrapes them through file_sd with namespace/pod/revision labels, and the load generator splits inference
 # traffic by an HTTPRoute's weights. Until aviary-sidecar is built, the processes are dataplane/standin.sh.
+# shellcheck source=e2e/lib/scenario.sh
 source "$(dirname "$0")/../lib/scenario.sh"
 ns=e2e-dataplane
 
