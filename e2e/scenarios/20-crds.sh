@@ -4,7 +4,7 @@
 # shellcheck source=e2e/lib/scenario.sh
 source "$(dirname "$0")/../lib/scenario.sh"
 ns=e2e-crds
-testdata="$(dirname "$0")/../testdata"
+testdata="${E2E_DIR}/testdata"
 
 for crd in httproutes.gateway.networking.k8s.io virtualservices.networking.istio.io; do
   kc wait --for condition=Established "crd/${crd}" --timeout 30s >/dev/null || fail "CRD ${crd} not Established"
@@ -21,9 +21,13 @@ shopt -s nullglob
 examples=("${REPO_ROOT}"/examples/*.yaml "${testdata}"/valid/*.yaml)
 ((${#examples[@]} > 0)) || fail "no example ModelDeployment to try"
 for f in "${examples[@]}"; do
-  # Only the ModelDeployments of an example; it may also hold Services, HTTPRoutes and so on.
-  grep -q '^kind: ModelDeployment' "${f}" || continue
-  kc apply -n "${ns}" --server-side --field-manager e2e -f "${f}" >/dev/null || fail "valid ${f} was rejected"
+  # Only the ModelDeployments of an example (it may also hold Services, HTTPRoutes...), in our namespace.
+  objects="$(kc create --dry-run=client -o json -f "${f}" |
+    jq -c 'if .kind == "List" then .items[] else . end | select(.kind == "ModelDeployment")
+      | del(.metadata.namespace)')"
+  [[ -n "${objects}" ]] || continue
+  kc apply -n "${ns}" --server-side --field-manager e2e -f - <<<"${objects}" >/dev/null ||
+    fail "valid ${f} was rejected"
   log "accepted: ${f#"${REPO_ROOT}/"}"
 done
 
