@@ -3,9 +3,10 @@
 # but runs nothing, so for each Running pod that carries the revision label (aviary.dev/revision by default)
 # this starts a local process on a free loopback port:
 #   - aviary-sidecar ($AVIARY_SIDECAR_BIN, or the first one found under build/), given the container's args
-#     plus "$AVIARY_SIDECAR_LISTEN_FLAG=127.0.0.1:PORT", with the container's literal env values, and with
-#     file:///models/... paths in the args mapped to $AVIARY_MODELS_DIR;
-#   - otherwise dataplane/standin.sh, a bash HTTP server with the same metric names.
+#     plus "--address=127.0.0.1 --port=PORT --metrics-port=PORT" (the last flag wins), with the container's
+#     literal env values, and with file:///models/... in the args mapped to $AVIARY_MODELS_DIR;
+#   - dataplane/standin.sh, a bash HTTP server with the same metric names, when no sidecar is built or the
+#     pod is annotated e2e.aviary.dev/process=standin.
 # For each one it writes
 #   $AVIARY_CLUSTER_DIR/dataplane/targets/NS_POD.json    Prometheus file_sd (labels namespace, pod, revision,
 #                                                         model_deployment)
@@ -23,7 +24,6 @@ dp="${AVIARY_CLUSTER_DIR}/dataplane"
 revision_label="${AVIARY_REVISION_LABEL:-aviary.dev/revision}"
 md_label="${AVIARY_MD_LABEL:-aviary.dev/modeldeployment}"
 container="${AVIARY_SIDECAR_CONTAINER:-aviary-sidecar}"
-listen_flag="${AVIARY_SIDECAR_LISTEN_FLAG:---listen}"
 models_dir="${AVIARY_MODELS_DIR:-${REPO_ROOT}/e2e/testdata/models}"
 
 sidecar_bin() {
@@ -49,6 +49,7 @@ desired_pods() {
     | select(.status.phase == "Running" and .metadata.deletionTimestamp == null)
     | {ns: .metadata.namespace, pod: .metadata.name, uid: .metadata.uid,
        revision: .metadata.labels[$rl], md: (.metadata.labels[$ml] // ""),
+       standin: (.metadata.annotations["e2e.aviary.dev/process"] == "standin"),
        spec: ([.spec.containers[] | select(.name == $c)] + [.spec.containers[0]])[0]}'
 }
 
@@ -61,6 +62,7 @@ start_pod() {
   key="pod-${ns}_${pod}"
   port="$(free_port)"
   bin="$(sidecar_bin)"
+  [[ "$(jq -r .standin <<<"${p}")" == true ]] && bin=""
   (
     # The container's literal env values; valueFrom (secrets, downward API) is not emulated.
     while IFS= read -r kv; do
@@ -70,7 +72,7 @@ start_pod() {
       local args=()
       mapfile -t args < <(jq -r --arg m "${models_dir}" \
         '.spec.args // [] | .[] | gsub("file:///models/"; "file://" + $m + "/")' <<<"${p}")
-      start_process "${key}" "${bin}" "${args[@]}" "${listen_flag}=127.0.0.1:${port}"
+      start_process "${key}" "${bin}" "${args[@]}" --address=127.0.0.1 "--port=${port}" "--metrics-port=${port}"
     else
       start_process "${key}" "${here}/standin.sh" "${port}" "${md:-${pod}}" "${revision}" "${dp}/standin/${ns}_${pod}"
     fi

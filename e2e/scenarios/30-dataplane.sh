@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The data-plane path: pods of two revisions on kwok nodes get local processes from the runner, Prometheus
 # scrapes them through file_sd with namespace/pod/revision labels, and the load generator splits inference
-# traffic by an HTTPRoute's weights. Until aviary-sidecar is built, the processes are dataplane/standin.sh.
+# traffic by an HTTPRoute's weights. The processes are dataplane/standin.sh, so this needs no model.
 # shellcheck source=e2e/lib/scenario.sh
 source "$(dirname "$0")/../lib/scenario.sh"
 ns=e2e-dataplane
@@ -18,6 +18,8 @@ spec:
   template:
     metadata:
       labels: {app: churn, aviary.dev/revision: ${rev}, aviary.dev/modeldeployment: churn}
+      # This scenario proves the path, not the model server: always the stand-in process.
+      annotations: {e2e.aviary.dev/process: standin}
     spec:
       containers:
       - name: aviary-sidecar
