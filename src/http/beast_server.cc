@@ -10,6 +10,7 @@
 #include <boost/beast/http.hpp>
 #include <condition_variable>
 #include <exception>
+#include <future>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -223,10 +224,15 @@ void BeastServer::drain(std::chrono::milliseconds grace) {
   if (!s.started || s.drained) return;
   s.drained = true;
   s.draining.store(true);
-  net::post(s.acceptor.get_executor(), [state = &s] {
+  // Close the listening socket on its strand and wait for it: after drain() starts, no new
+  // connection may be accepted, not even into the kernel's backlog.
+  std::promise<void> closed;
+  net::post(s.acceptor.get_executor(), [state = &s, &closed] {
     beast::error_code ignored;
     state->acceptor.close(ignored);
+    closed.set_value();
   });
+  closed.get_future().wait();
   std::vector<std::shared_ptr<Session>> live;
   {
     std::lock_guard lock(s.mu);

@@ -1,0 +1,112 @@
+#include "sidecar/app/sidecar_app.h"
+
+#include <spdlog/spdlog.h>
+
+#include "sidecar/loader/model_loader.h"
+
+namespace aviary::sidecar {
+namespace {
+
+ModelIdentity identityOf(const SidecarConfig& config) {
+  return ModelIdentity{config.model_name, config.model_version, config.revision, config.runtime};
+}
+
+int workerThreads(const SidecarConfig& config) {
+  if (config.threads > 0) return config.threads;
+  const unsigned cores = std::thread::hardware_concurrency();
+  return cores > 0 ? static_cast<int>(cores) : 1;
+}
+
+}  // namespace
+
+SidecarApp::SidecarApp(SidecarConfig config)
+    : config_(std::move(config)),
+      host_(identityOf(config_)),
+      metrics_(host_.identity()),
+      audit_(makeAuditLogger(config_.audit_log), config_.audit_sample_rate, config_.audit_payloads),
+      service_(host_, metrics_, audit_, {},
+               OipOptions{config_.group_input, /*serve_metrics=*/!config_.metrics_port}) {
+  service_.registerRoutes(router_);
+  http::ServerOptions options;
+  options.address = config_.address;
+  options.port = config_.port;
+  options.threads = workerThreads(config_);
+  options.max_body_bytes = config_.max_body_bytes;
+  server_ = http::makeServer(
+      options, [this](const http::Request& request) { return router_.dispatch(request); });
+  if (config_.metrics_port) {
+    metrics_router_.add("GET", "/metrics", [this](const http::Request&, const http::PathParams&) {
+      return http::Response{200, "text/plain; version=0.0.4; charset=utf-8", metrics_.scrape(), {}};
+    });
+    http::ServerOptions metrics_options;
+    metrics_options.address = config_.address;
+    metrics_options.port = *config_.metrics_port;
+    metrics_options.threads = 1;
+    metrics_options.max_body_bytes = 4096;
+    metrics_server_ = http::makeServer(metrics_options, [this](const http::Request& request) {
+      return metrics_router_.dispatch(request);
+    });
+  }
+}
+
+SidecarApp::~SidecarApp() { shutdown(); }
+
+Status SidecarApp::start() {
+  AVIARY_RETURN_IF_ERROR(server_->start());
+  if (metrics_server_) {
+    auto started = metrics_server_->start();
+    if (!started) {
+      server_->drain(std::chrono::milliseconds(0));
+      return started;
+    }
+  }
+  spdlog::info("listening on {}:{} (metrics on port {}), {} workers", config_.address,
+               server_->port(), metricsPort().value_or(server_->port()), workerThreads(config_));
+  loader_ = std::thread([this] { load(); });
+  return {};
+}
+
+void SidecarApp::load() {
+  ModelSource source;
+  source.uri = config_.model_uri;
+  source.runtime = config_.runtime;
+  source.sha256 = config_.sha256;
+  source.fetch.max_bytes = config_.max_model_bytes;
+  source.fetch.ca_file = config_.ca_file;
+  spdlog::info("loading model {} revision {} from {}", config_.model_name, config_.revision,
+               config_.model_uri);
+  auto runtime = loadModel(source);
+  if (!runtime) {
+    const std::string reason = fmt::format("failed to load: {}", runtime.error().message);
+    spdlog::error("model {} {}", config_.model_name, reason);
+    host_.setFailed(reason);
+    return;
+  }
+  const ModelMetadata& metadata = (*runtime)->metadata();
+  host_.setReady(*runtime);
+  metrics_.setReady(true);
+  spdlog::info("model {} ready: {} features, objective {}", config_.model_name,
+               metadata.num_features, metadata.objective);
+}
+
+void SidecarApp::shutdown() {
+  if (stopped_) return;
+  stopped_ = true;
+  service_.startDraining();
+  metrics_.setReady(false);
+  if (config_.shutdown_delay.count() > 0) std::this_thread::sleep_for(config_.shutdown_delay);
+  spdlog::info("draining: no new connections, waiting up to {} ms for in-flight requests",
+               config_.drain_timeout.count());
+  server_->drain(config_.drain_timeout);
+  if (metrics_server_) metrics_server_->drain(std::chrono::seconds(1));
+  if (loader_.joinable()) loader_.join();
+}
+
+uint16_t SidecarApp::port() const { return server_->port(); }
+
+std::optional<uint16_t> SidecarApp::metricsPort() const {
+  if (!metrics_server_) return std::nullopt;
+  return metrics_server_->port();
+}
+
+}  // namespace aviary::sidecar
