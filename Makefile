@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc)
 SOURCES = $(shell git ls-files --cached --others --exclude-standard -- 'src/*.h' 'src/*.cc' 'tests/*.h' 'tests/*.cc' 'e2e/*.cc' 'bench/*.cc' 2>/dev/null)
 
 .DEFAULT_GOAL := help
-.PHONY: help deps configure build test unit fmt fmt-check lint clean
+.PHONY: help deps configure build test unit fmt fmt-check lint clean bench
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -33,6 +33,9 @@ fmt-check: ## Fail if any C++ source is not formatted
 
 lint: fmt-check ## Format check plus the layering rule of DESIGN.md
 	@scripts/check-layering.sh
+
+bench: ## Sidecar vs in-process XGBoost vs MLServer (bench/run.sh; minutes, needs PyPI once)
+	@bench/run.sh
 
 clean: ## Remove the build folder
 	@rm -rf $(BUILD_DIR)
