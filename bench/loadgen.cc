@@ -92,7 +92,8 @@ int main(int argc, char** argv) {
   const auto interval = std::chrono::duration<double>(connections / rate);
   const bool paced = rate <= 1e6;
   const auto start = Clock::now() + std::chrono::milliseconds(50);
-  const auto end = start + std::chrono::duration<double>(seconds);
+  const auto end =
+      start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
   std::vector<std::thread> threads;
   for (int c = 0; c < connections; ++c) {
     threads.emplace_back([&, c] {

@@ -53,6 +53,13 @@ constexpr Flag kFlags[] = {
      "after SIGTERM, answer not-ready this long before draining (0s)"},
     {"drain-timeout", "AVIARY_DRAIN_TIMEOUT", Kind::kDuration,
      "longest wait for in-flight requests (30s)"},
+    {"drift-window", "AVIARY_DRIFT_WINDOW", Kind::kSize, "rows kept for drift statistics (1000)"},
+    {"fairness-window", "AVIARY_FAIRNESS_WINDOW", Kind::kSize,
+     "predictions kept for group positive rates (1000)"},
+    {"positive-threshold", "AVIARY_POSITIVE_THRESHOLD", Kind::kRate,
+     "a prediction >= this is positive (0.5)"},
+    {"accounting-interval", "AVIARY_ACCOUNTING_INTERVAL", Kind::kDuration,
+     "how often drift and group rates are recomputed (5s)"},
     {"port-file", "AVIARY_PORT_FILE", Kind::kString,
      "write the bound ports here as JSON once listening"},
     {"log-level", "AVIARY_LOG_LEVEL", Kind::kString, "debug, info, warn or error (info)"},
@@ -97,7 +104,12 @@ Status apply(const Flag& flag, std::string_view text, SidecarConfig& config) {
     case Kind::kSize: {
       AVIARY_ASSIGN_OR_RETURN(const std::size_t size, parseNumber<std::size_t>(flag.name, text));
       if (size == 0) return fail("InvalidArgument", fmt::format("--{} must be > 0", flag.name));
-      (flag.name == "max-body-bytes" ? config.max_body_bytes : config.max_model_bytes) = size;
+      static const std::map<std::string_view, std::size_t SidecarConfig::*> kSizes = {
+          {"max-body-bytes", &SidecarConfig::max_body_bytes},
+          {"max-model-bytes", &SidecarConfig::max_model_bytes},
+          {"drift-window", &SidecarConfig::drift_window},
+          {"fairness-window", &SidecarConfig::fairness_window}};
+      config.*kSizes.at(flag.name) = size;
       return {};
     }
     case Kind::kRate: {
@@ -105,7 +117,8 @@ Status apply(const Flag& flag, std::string_view text, SidecarConfig& config) {
       if (rate < 0 || rate > 1) {
         return fail("InvalidArgument", fmt::format("--{} must be within 0..1", flag.name));
       }
-      config.audit_sample_rate = rate;
+      (flag.name == "positive-threshold" ? config.positive_threshold : config.audit_sample_rate) =
+          rate;
       return {};
     }
     case Kind::kBool: {
@@ -119,7 +132,11 @@ Status apply(const Flag& flag, std::string_view text, SidecarConfig& config) {
     case Kind::kDuration: {
       auto duration = parseDuration(text);
       if (!duration) return fail(duration.error().withContext(fmt::format("--{}", flag.name)));
-      (flag.name == "drain-timeout" ? config.drain_timeout : config.shutdown_delay) = *duration;
+      static const std::map<std::string_view, std::chrono::milliseconds SidecarConfig::*>
+          kDurations = {{"drain-timeout", &SidecarConfig::drain_timeout},
+                        {"shutdown-delay", &SidecarConfig::shutdown_delay},
+                        {"accounting-interval", &SidecarConfig::accounting_interval}};
+      config.*kDurations.at(flag.name) = *duration;
       return {};
     }
     case Kind::kString:

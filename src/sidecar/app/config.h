@@ -36,6 +36,10 @@ struct SidecarConfig {
   bool audit_payloads = false;
   std::chrono::milliseconds shutdown_delay{0};
   std::chrono::milliseconds drain_timeout{30000};
+  std::size_t drift_window = 1000;
+  std::size_t fairness_window = 1000;
+  double positive_threshold = 0.5;
+  std::chrono::milliseconds accounting_interval{5000};
   std::string port_file;
   std::string log_level = "info";
   bool help = false;

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "sidecar/drift/reference_profile.h"
+#include "sidecar/loader/artifact_fetcher.h"
 #include "sidecar/loader/model_loader.h"
 
 namespace aviary::sidecar {
@@ -17,6 +19,23 @@ int workerThreads(const SidecarConfig& config) {
   return cores > 0 ? static_cast<int>(cores) : 1;
 }
 
+std::shared_ptr<Accounting> makeAccounting(const SidecarConfig& config, SidecarMetrics& metrics) {
+  if (config.reference.empty() && config.group_input.empty()) return nullptr;
+  auto accounting =
+      Accounting::create(metrics, AccountingOptions{config.drift_window, config.fairness_window,
+                                                    config.positive_threshold, /*max_groups=*/64});
+  if (!accounting) {
+    spdlog::error("drift and fairness accounting disabled: {}", accounting.error().message);
+    return nullptr;
+  }
+  return *accounting;
+}
+
+std::vector<InferenceObserver::Ptr> observersOf(const std::shared_ptr<Accounting>& accounting) {
+  if (!accounting) return {};
+  return {accounting};
+}
+
 }  // namespace
 
 SidecarApp::SidecarApp(SidecarConfig config)
@@ -24,7 +43,8 @@ SidecarApp::SidecarApp(SidecarConfig config)
       host_(identityOf(config_)),
       metrics_(host_.identity()),
       audit_(makeAuditLogger(config_.audit_log), config_.audit_sample_rate, config_.audit_payloads),
-      service_(host_, metrics_, audit_, {},
+      accounting_(makeAccounting(config_, metrics_)),
+      service_(host_, metrics_, audit_, observersOf(accounting_),
                OipOptions{config_.group_input, /*serve_metrics=*/!config_.metrics_port}) {
   service_.registerRoutes(router_);
   http::ServerOptions options;
@@ -63,6 +83,7 @@ Status SidecarApp::start() {
   spdlog::info("listening on {}:{} (metrics on port {}), {} workers", config_.address,
                server_->port(), metricsPort().value_or(server_->port()), workerThreads(config_));
   loader_ = std::thread([this] { load(); });
+  if (accounting_) publisher_ = std::thread([this] { publishLoop(); });
   return {};
 }
 
@@ -87,6 +108,53 @@ void SidecarApp::load() {
   metrics_.setReady(true);
   spdlog::info("model {} ready: {} features, objective {}", config_.model_name,
                metadata.num_features, metadata.objective);
+  loadReference();
+}
+
+// A reference profile that cannot be used disables drift only: the model keeps serving, and the
+// error is logged; the gates then see no drift data, which they treat as no data, not a pass.
+void SidecarApp::loadReference() {
+  if (!accounting_ || config_.reference.empty()) return;
+  FetchOptions options;
+  options.max_bytes = config_.max_model_bytes;
+  options.ca_file = config_.ca_file;
+  auto text = fetchArtifact(config_.reference, options);
+  if (!text) {
+    spdlog::error("drift disabled: fetching reference {}: {}", config_.reference,
+                  text.error().message);
+    return;
+  }
+  auto profile = drift::ReferenceProfile::parse(*text);
+  if (!profile) {
+    spdlog::error("drift disabled: reference {}: {}", config_.reference, profile.error().message);
+    return;
+  }
+  const std::size_t features = host_.runtime()->metadata().num_features;
+  if (profile->width() != features) {
+    spdlog::error("drift disabled: reference {} has {} features, the model {}", config_.reference,
+                  profile->width(), features);
+    return;
+  }
+  if (auto set = accounting_->setReference(std::move(*profile)); !set) {
+    spdlog::error("drift disabled: {}", set.error().message);
+    return;
+  }
+  spdlog::info("drift against reference {} over the last {} rows", config_.reference,
+               config_.drift_window);
+}
+
+void SidecarApp::publishLoop() {
+  std::unique_lock lock(stop_mu_);
+  while (!stopping_) {
+    stop_cv_.wait_for(lock, config_.accounting_interval, [this] { return stopping_; });
+    lock.unlock();
+    publishAccounting();
+    lock.lock();
+  }
+}
+
+void SidecarApp::publishAccounting() {
+  if (accounting_) accounting_->publish();
 }
 
 void SidecarApp::shutdown() {
@@ -100,6 +168,12 @@ void SidecarApp::shutdown() {
   server_->drain(config_.drain_timeout);
   if (metrics_server_) metrics_server_->drain(std::chrono::seconds(1));
   if (loader_.joinable()) loader_.join();
+  {
+    std::lock_guard lock(stop_mu_);
+    stopping_ = true;
+  }
+  stop_cv_.notify_all();
+  if (publisher_.joinable()) publisher_.join();
 }
 
 uint16_t SidecarApp::port() const { return server_->port(); }

@@ -3,9 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "sidecar/drift/reference_profile.h"
 #include "sidecar/loader/artifact_fetcher.h"
 #include "tests/sidecar/fixtures.h"
 #include "tests/support/http_client.h"
@@ -92,6 +94,41 @@ TEST(SidecarAppTest, AModelThatFailsToLoadLeavesTheProcessNotReadyWithTheReason)
   EXPECT_EQ(httpGet(app.port(), "/v2/health/ready").status, 503);
   EXPECT_EQ(httpGet(app.port(), "/v2/health/live").status, 200);
   EXPECT_EQ(httpPost(app.port(), "/v2/models/churn/infer", "{}").status, 503);
+}
+
+TEST(SidecarAppTest, ExportsDriftAndGroupRatesOfServedRequests) {
+  const auto cases = testing::loadCases("binary");
+  std::vector<drift::FeatureProfile> features;
+  for (std::size_t f = 0; f < 8; ++f) {
+    features.push_back({cases.feature_names[f], 4, {0.0}, {0.5, 0.5}, {-1.0, -0.5, 0.5, 1.0}});
+  }
+  auto profile = drift::ReferenceProfile::create(std::move(features));
+  ASSERT_TRUE(profile.has_value());
+  const auto path = std::filesystem::temp_directory_path() / "aviary-app-profile.json";
+  std::ofstream(path) << profile->toJson().dump();
+
+  SidecarConfig config = configFor("file://" + kModelPath);
+  config.reference = "file://" + path.string();
+  config.group_input = "region";
+  SidecarApp app(config);
+  ASSERT_TRUE(app.start().has_value());
+  ASSERT_TRUE(waitFor(app.port(), "/v2/health/ready", 200));
+  json request = json::parse(requestFor(cases));
+  request["inputs"].push_back({{"name", "region"},
+                               {"shape", {cases.num_rows}},
+                               {"datatype", "BYTES"},
+                               {"data", std::vector<std::string>(cases.num_rows, "eu")}});
+  ASSERT_EQ(httpPost(app.port(), "/v2/models/churn/infer", request.dump()).status, 200);
+  app.publishAccounting();
+  const std::string text = httpGet(app.port(), "/metrics").body;
+  EXPECT_NE(
+      text.find(
+          R"(aviary_feature_drift{feature="tenure",model="churn",revision="rev-a",stat="ks"})"),
+      std::string::npos)
+      << text;
+  EXPECT_NE(text.find(R"(aviary_group_positive_rate{group="eu",model="churn",revision="rev-a"})"),
+            std::string::npos);
+  std::filesystem::remove(path);
 }
 
 TEST(SidecarAppTest, MetricsCanHaveTheirOwnListener) {
