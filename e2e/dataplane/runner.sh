@@ -5,8 +5,11 @@
 #   - aviary-sidecar ($AVIARY_SIDECAR_BIN, or the first one found under build/), given the container's args
 #     plus "--address=127.0.0.1 --port=PORT --metrics-port=PORT" (the last flag wins), with the container's
 #     literal env values, and with file:///models/... in the args mapped to $AVIARY_MODELS_DIR;
-#   - dataplane/standin.sh, a bash HTTP server with the same metric names, when no sidecar is built or the
-#     pod is annotated e2e.aviary.dev/process=standin.
+#   - dataplane/standin.sh, a bash HTTP server with the same metric names, only when the pod is annotated
+#     e2e.aviary.dev/process=standin.
+# A pod that asks for the sidecar while none is built gets no process at all, never the stand-in in disguise:
+# the runner logs an error for it and writes the reason to $AVIARY_CLUSTER_DIR/dataplane/failed/NS_POD, which
+# scenarios check (a stand-in would pass every counting test and prove nothing about the sidecar).
 # For each one it writes
 #   $AVIARY_CLUSTER_DIR/dataplane/targets/NS_POD.json    Prometheus file_sd (labels namespace, pod, revision,
 #                                                         model_deployment)
@@ -14,6 +17,7 @@
 # and removes both, and stops the process, once the pod is gone, deleted or no longer Running.
 #
 # Usage: runner.sh run (foreground loop) | start (background, PID recorded) | stop | once (one pass).
+# AVIARY_RUNNER_NAMESPACE=NS limits it to the pods of NS (default: every namespace).
 set -o errexit -o nounset -o pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -26,24 +30,11 @@ md_label="${AVIARY_MD_LABEL:-aviary.dev/modeldeployment}"
 container="${AVIARY_SIDECAR_CONTAINER:-aviary-sidecar}"
 models_dir="${AVIARY_MODELS_DIR:-${REPO_ROOT}/e2e/testdata/models}"
 
-sidecar_bin() {
-  if [[ -n "${AVIARY_SIDECAR_BIN:-}" ]]; then
-    echo "${AVIARY_SIDECAR_BIN}"
-    return
-  fi
-  local f
-  for f in "${REPO_ROOT}/build/src/sidecar/aviary-sidecar" "${REPO_ROOT}/build/aviary-sidecar" \
-    "${REPO_ROOT}/build/bin/aviary-sidecar"; do
-    if [[ -x "${f}" ]]; then
-      echo "${f}"
-      return
-    fi
-  done
-}
-
 # Pods that should have a process: one line per pod, "NS POD REVISION MD" then the container spec as JSON.
 desired_pods() {
-  kc get pods --all-namespaces -l "${revision_label}" -o json | jq -c --arg rl "${revision_label}" \
+  local scope=(--all-namespaces)
+  [[ -n "${AVIARY_RUNNER_NAMESPACE:-}" ]] && scope=(-n "${AVIARY_RUNNER_NAMESPACE}")
+  kc get pods "${scope[@]}" -l "${revision_label}" -o json | jq -c --arg rl "${revision_label}" \
     --arg ml "${md_label}" --arg c "${container}" '
     .items[]
     | select(.status.phase == "Running" and .metadata.deletionTimestamp == null)
@@ -60,9 +51,20 @@ start_pod() {
   revision="$(jq -r .revision <<<"${p}")"
   md="$(jq -r .md <<<"${p}")"
   key="pod-${ns}_${pod}"
-  port="$(free_port)"
   bin="$(sidecar_bin)"
   [[ "$(jq -r .standin <<<"${p}")" == true ]] && bin=""
+  if [[ -z "${bin}" && "$(jq -r .standin <<<"${p}")" != true ]]; then
+    mkdir -p "${dp}/failed"
+    if [[ ! -e "${dp}/failed/${ns}_${pod}" ]]; then
+      log "runner: error: pod ${ns}/${pod} asks for aviary-sidecar, but none is built (make build, or set" \
+        "AVIARY_SIDECAR_BIN); it gets no process. Annotate it e2e.aviary.dev/process=standin for the stand-in."
+      echo "aviary-sidecar not built: no process for pod ${ns}/${pod}" >"${dp}/failed/${ns}_${pod}"
+    fi
+    return 0
+  fi
+  rm -f "${dp}/failed/${ns}_${pod}"
+  log "runner: pod ${ns}/${pod} revision ${revision} is Running: starting $(basename "${bin:-standin.sh}")"
+  port="$(free_port)"
   (
     # The container's literal env values; valueFrom (secrets, downward API) is not emulated.
     while IFS= read -r kv; do
@@ -108,7 +110,6 @@ once() {
       continue
     fi
     [[ -e "${AVIARY_CLUSTER_DIR}/pids/${key}" ]] && stop_pod "${key}"
-    log "runner: pod $(jq -r '"\(.ns)/\(.pod) revision \(.revision)"' <<<"${p}") is Running: starting its process"
     start_pod "${p}"
   done <<<"${pods}"
   local f
@@ -120,6 +121,10 @@ once() {
       stop_pod "${key}"
     fi
   done
+  for f in "${dp}"/failed/*; do
+    [[ -e "${f}" && -z "${want[pod-$(basename "${f}")]:-}" ]] && rm -f "${f}"
+  done
+  return 0
 }
 
 case "${1:-}" in

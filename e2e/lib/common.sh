@@ -56,6 +56,20 @@ free_port() {
   die "no free port found"
 }
 
+# The aviary-sidecar binary the data plane runs: $AVIARY_SIDECAR_BIN when set (and only it), else the first
+# one built under build/. Prints nothing when there is none (or $AVIARY_SIDECAR_BIN is not executable).
+sidecar_bin() {
+  local f candidates=("${REPO_ROOT}/build/src/sidecar/aviary-sidecar" "${REPO_ROOT}/build/aviary-sidecar"
+    "${REPO_ROOT}/build/bin/aviary-sidecar")
+  [[ -n "${AVIARY_SIDECAR_BIN:-}" ]] && candidates=("${AVIARY_SIDECAR_BIN}")
+  for f in "${candidates[@]}"; do
+    if [[ -f "${f}" && -x "${f}" ]]; then
+      echo "${f}"
+      return
+    fi
+  done
+}
+
 # Runs kubectl against the test bed.
 kc() { "$(bin_path kubectl)" --kubeconfig "${AVIARY_CLUSTER_DIR}/kubeconfig" "$@"; }
 
