@@ -6,10 +6,13 @@
 #   --selector SELECTOR     no mesh: every Running pod matching SELECTOR gets an equal share (replica counts)
 # A Service's pods are found through its selector, and their local addresses in the runner's endpoints/.
 # Bounded: stops after --requests N (default 100) or --duration S (default 60), whichever comes first.
+# The request body is --body FILE (default: one row of 4 FP32 features); --revision-body REV=FILE sends FILE
+# instead to the pods of revision REV (repeatable), e.g. a drifted population that reaches only the canary.
 # Prints one JSON summary on stdout: {"sent":N,"by_revision":{"REV":{"200":N,...}},"errors":N}.
 #
 # Usage: loadgen.sh --namespace NS (--httproute NAME | --virtualservice NAME | --selector SEL)
-#                   [--model NAME] [--requests N] [--duration S] [--body FILE] [--refresh S]
+#                   [--model NAME] [--requests N] [--duration S] [--body FILE] [--revision-body REV=FILE]
+#                   [--refresh S]
 set -o errexit -o nounset -o pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -17,6 +20,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "${here}/../lib/common.sh"
 
 ns="" route_kind="" route_name="" model="model" requests=100 duration=60 body_file="" refresh=2
+declare -A revision_body=()
 while (($#)); do
   case "$1" in
   --namespace) ns="$2" ;;
@@ -27,6 +31,10 @@ while (($#)); do
   --requests) requests="$2" ;;
   --duration) duration="$2" ;;
   --body) body_file="$2" ;;
+  --revision-body)
+    [[ "$2" == *=* && -r "${2#*=}" ]] || die "--revision-body wants REV=FILE with a readable FILE, got $2"
+    revision_body["${2%%=*}"]="$(cat "${2#*=}")"
+    ;;
   --refresh) refresh="$2" ;;
   *) die "unknown argument $1" ;;
   esac
@@ -115,7 +123,7 @@ while ((sent < requests && SECONDS < deadline)); do
   IFS=';' read -r -a pods <<<"${targets[i]}"
   read -r addr rev <<<"${pods[RANDOM % ${#pods[@]}]}"
   code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -X POST -H 'Content-Type: application/json' \
-    --data "${body}" "http://${addr}/v2/models/${model}/infer" || true)"
+    --data "${revision_body[${rev}]:-${body}}" "http://${addr}/v2/models/${model}/infer" || true)"
   [[ "${code}" == 000 || -z "${code}" ]] && errors=$((errors + 1))
   counts["${rev} ${code:-000}"]=$((${counts["${rev} ${code:-000}"]:-0} + 1))
   sent=$((sent + 1))
