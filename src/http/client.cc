@@ -3,6 +3,7 @@
 #include <cpprest/http_client.h>
 #include <openssl/ssl.h>
 
+#include <algorithm>
 #include <boost/asio/ssl.hpp>
 #include <cctype>
 #include <optional>
@@ -87,11 +88,22 @@ class CppRestClient final : public Client {
         return out;
       }
       auto buffer = response.body().streambuf();
+      using Traits = concurrency::streams::streambuf<uint8_t>::traits;
       std::string chunk(kReadSize, '\0');
       while (!stop.stop_requested()) {
-        std::size_t read =
-            buffer.getn(reinterpret_cast<uint8_t*>(chunk.data()), chunk.size()).get();
-        if (read == 0) break;
+        // getn() waits for a full buffer; a watch needs each piece as it arrives. So wait for one
+        // byte, then take whatever else is already there.
+        auto first = buffer.bumpc().get();
+        if (first == Traits::eof()) break;
+        chunk[0] = static_cast<char>(first);
+        std::size_t read = 1;
+        std::size_t available = buffer.in_avail();
+        if (available > 0) {
+          read += buffer
+                      .getn(reinterpret_cast<uint8_t*>(chunk.data()) + 1,
+                            std::min(available, chunk.size() - 1))
+                      .get();
+        }
         if (!on_chunk(std::string_view(chunk.data(), read))) break;
       }
     } catch (const std::exception& e) {

@@ -29,15 +29,15 @@ class RestClient final : public KubeClient {
                                                     Clock::Ptr clock = nullptr);
 
   Result<Json> get(const ResourceRef& ref) override;
-  Result<ObjectList> list(const ResourceRef& ref, const ListOptions& options) override;
+  Result<ObjectList> list(const ResourceRef& ref, const ListOptions& options = {}) override;
   Result<Json> create(const ResourceRef& ref, const Json& object) override;
   Result<Json> update(const ResourceRef& ref, const Json& object) override;
   Result<Json> updateStatus(const ResourceRef& ref, const Json& object) override;
   Result<Json> patch(const ResourceRef& ref, PatchType type, const Json& patch,
-                     const PatchOptions& options) override;
+                     const PatchOptions& options = {}) override;
   Result<Json> patchStatus(const ResourceRef& ref, PatchType type, const Json& patch,
-                           const PatchOptions& options) override;
-  Status remove(const ResourceRef& ref, const DeleteOptions& options) override;
+                           const PatchOptions& options = {}) override;
+  Status remove(const ResourceRef& ref, const DeleteOptions& options = {}) override;
   Status watch(const ResourceRef& ref, const WatchOptions& options, const WatchHandler& on_event,
                std::stop_token stop) override;
 
