@@ -22,12 +22,18 @@ std::string formatRfc3339(Timestamp time) {
   const year_month_day date{days};
   const hh_mm_ss clock{floor<seconds>(time - days)};
   char buffer[64];
-  std::snprintf(buffer, sizeof(buffer), "%04d-%02u-%02uT%02ld:%02ld:%02lldZ",
+  std::snprintf(buffer, sizeof(buffer), "%04d-%02u-%02uT%02ld:%02ld:%02lld",
                 static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
                 static_cast<unsigned>(date.day()), static_cast<long>(clock.hours().count()),
                 static_cast<long>(clock.minutes().count()),
                 static_cast<long long>(clock.seconds().count()));
-  return buffer;
+  std::string text = buffer;
+  const auto millis = (time - floor<seconds>(time)).count();
+  if (millis != 0) {
+    std::snprintf(buffer, sizeof(buffer), ".%03lld", static_cast<long long>(millis));
+    text += buffer;
+  }
+  return text + "Z";
 }
 
 Result<Timestamp> parseRfc3339(std::string_view text) {

@@ -8,7 +8,9 @@
 
 namespace aviary {
 
-// RFC 3339 in UTC as Kubernetes writes metav1.Time: "2026-11-25T09:23:31Z" (whole seconds).
+// RFC 3339 in UTC as Kubernetes writes metav1.Time: "2026-11-25T09:23:31Z"; a time with
+// milliseconds keeps them ("2026-11-25T09:23:31.250Z"), so formatting and parsing round-trip
+// exactly.
 std::string formatRfc3339(Timestamp time);
 
 // Reads "YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)". Fractions are kept to the millisecond.

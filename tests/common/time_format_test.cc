@@ -19,6 +19,7 @@ TEST(Rfc3339Test, AppliesOffsetsAndKeepsMilliseconds) {
   auto fractional = parseRfc3339("2026-11-25T09:23:31.250Z");
   ASSERT_TRUE(fractional.has_value());
   EXPECT_EQ(*fractional - *utc, std::chrono::milliseconds{250});
+  EXPECT_EQ(formatRfc3339(*fractional), "2026-11-25T09:23:31.250Z");
 }
 
 TEST(Rfc3339Test, RejectsWhatIsNotATime) {

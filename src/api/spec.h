@@ -1,0 +1,127 @@
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/duration.h"
+
+// The desired state of a ModelDeployment. crds/aviary.dev_modeldeployments.yaml is the schema;
+// fields here are its JSON names in snake_case (json.cc maps them; tests/api/crd_schema_test.cc
+// checks that every schema property and every serialised field match).
+namespace aviary::api {
+
+// The model a revision serves. Any change here (or in the pod template) is a new revision.
+struct ModelSpec {
+  std::string name;                        // served over OIP v2 as /v2/models/{name}
+  std::string version;                     // free-form label, e.g. "2026-11-20"
+  std::string uri;                         // file://, http:// or https://
+  std::string runtime = "xgboost";         // see kRuntimes
+  std::optional<std::string> sha256;       // hex digest the artifact must match
+  std::optional<std::string> reference;    // training profile for drift gates
+  std::optional<std::string> group_input;  // input whose value names the fairness group
+
+  friend bool operator==(const ModelSpec&, const ModelSpec&) = default;
+};
+
+enum class TrafficProvider { kReplicas, kGatewayApi, kIstio, kNginx };
+
+struct GatewayApiTraffic {
+  std::string http_route;  // HTTPRoute in the ModelDeployment's namespace; aviary edits its
+                           // backendRefs' weights
+  friend bool operator==(const GatewayApiTraffic&, const GatewayApiTraffic&) = default;
+};
+struct IstioTraffic {
+  std::string virtual_service;
+  std::vector<std::string> routes;  // named HTTP routes to edit; empty = every route
+  friend bool operator==(const IstioTraffic&, const IstioTraffic&) = default;
+};
+struct NginxTraffic {
+  std::string ingress;  // the stable Ingress; aviary owns a canary Ingress beside it
+  friend bool operator==(const NginxTraffic&, const NginxTraffic&) = default;
+};
+
+struct TrafficSpec {
+  TrafficProvider provider = TrafficProvider::kReplicas;
+  std::optional<GatewayApiTraffic> gateway_api;
+  std::optional<IstioTraffic> istio;
+  std::optional<NginxTraffic> nginx;
+  friend bool operator==(const TrafficSpec&, const TrafficSpec&) = default;
+};
+
+// One strategy step: exactly one of setWeight or pause is set (validate() checks).
+struct PauseStep {
+  std::optional<Duration> duration;  // absent = wait for a manual promote
+  friend bool operator==(const PauseStep&, const PauseStep&) = default;
+};
+struct Step {
+  std::optional<std::int32_t> set_weight;  // percent of traffic to the canary, 0..100
+  std::optional<PauseStep> pause;
+  friend bool operator==(const Step&, const Step&) = default;
+};
+
+struct ShadowSpec {
+  Duration duration{0};  // mirror traffic to the canary for this long before the first step
+  friend bool operator==(const ShadowSpec&, const ShadowSpec&) = default;
+};
+
+struct StrategySpec {
+  std::vector<Step> steps;
+  std::optional<ShadowSpec> shadow;
+  friend bool operator==(const StrategySpec&, const StrategySpec&) = default;
+};
+
+// Built-in gates are PromQL over the sidecar's metric names (DESIGN.md, "Sidecar metrics").
+enum class BuiltinMetric {
+  kErrorRate,              // percent of non-2xx responses
+  kLatencyP99,             // milliseconds
+  kLatencyP50,             // milliseconds
+  kFeatureDriftKs,         // max KS statistic over features
+  kFeatureDriftPsi,        // max PSI over features
+  kPositiveRateDisparity,  // min group rate / max group rate (four-fifths rule)
+  kShadowAgreement,        // ratio of matching predictions, 0..1
+};
+
+struct PrometheusQuery {
+  std::string query;  // may use {{canary}}, {{stable}}, {{namespace}}, {{name}}, {{interval}}
+  std::optional<std::string> address;  // overrides the controller's default Prometheus
+  friend bool operator==(const PrometheusQuery&, const PrometheusQuery&) = default;
+};
+
+// One gate: a value compared with min and/or max (at least one is set).
+struct MetricSpec {
+  std::string name;
+  std::optional<BuiltinMetric> builtin;
+  std::optional<PrometheusQuery> prometheus;  // exactly one of builtin and prometheus
+  std::optional<double> min;
+  std::optional<double> max;
+  std::optional<std::string> group_by;  // for positiveRateDisparity
+  std::optional<std::string> feature;   // for featureDrift*: one feature instead of the max
+  friend bool operator==(const MetricSpec&, const MetricSpec&) = default;
+};
+
+enum class NoDataPolicy { kHold, kFail };
+
+struct AnalysisSpec {
+  Duration interval = std::chrono::seconds(30);
+  std::int32_t failure_limit = 2;  // failed checks that trigger a rollback
+  NoDataPolicy no_data = NoDataPolicy::kHold;
+  std::vector<MetricSpec> metrics;
+  friend bool operator==(const AnalysisSpec&, const AnalysisSpec&) = default;
+};
+
+struct ModelDeploymentSpec {
+  ModelSpec model;
+  std::int32_t replicas = 1;
+  nlohmann::json pod_template =
+      nlohmann::json::object();  // JSON "template": PodTemplateSpec, may be {}
+  TrafficSpec traffic;
+  StrategySpec strategy;
+  AnalysisSpec analysis;
+  std::int32_t progress_deadline_seconds = 600;
+  friend bool operator==(const ModelDeploymentSpec&, const ModelDeploymentSpec&) = default;
+};
+
+}  // namespace aviary::api

@@ -1,0 +1,195 @@
+#include "api/validate.h"
+
+#include <cctype>
+#include <cmath>
+#include <set>
+#include <string>
+
+#include "api/names.h"
+
+namespace aviary::api {
+namespace {
+
+class Problems {
+ public:
+  void add(std::string path, std::string message) {
+    errors_.push_back({std::move(path), std::move(message)});
+  }
+  std::vector<FieldError> take() { return std::move(errors_); }
+
+ private:
+  std::vector<FieldError> errors_;
+};
+
+std::string outOfRange(std::int64_t low, std::int64_t high, std::int64_t got) {
+  return "must be " + std::to_string(low) + ".." + std::to_string(high) + ", got " +
+         std::to_string(got);
+}
+
+bool startsWith(const std::string& text, std::string_view prefix) {
+  return text.compare(0, prefix.size(), prefix) == 0;
+}
+
+// OIP v2 model names appear in URL paths: letters, digits, '-', '_' and '.', 1..63 characters.
+bool isModelName(const std::string& name) {
+  if (name.empty() || name.size() > 63) return false;
+  for (char c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool isSha256(const std::string& digest) {
+  if (digest.size() != 64) return false;
+  for (char c : digest) {
+    if (!std::isxdigit(static_cast<unsigned char>(c))) return false;
+  }
+  return true;
+}
+
+void validateModel(const ModelSpec& model, Problems& problems) {
+  if (!isModelName(model.name)) {
+    problems.add("spec.model.name",
+                 "must be 1..63 letters, digits, '-', '_' or '.', got \"" + model.name + "\"");
+  }
+  if (!startsWith(model.uri, "file://") && !startsWith(model.uri, "http://") &&
+      !startsWith(model.uri, "https://")) {
+    problems.add("spec.model.uri",
+                 "must start with file://, http:// or https://, got \"" + model.uri + "\"");
+  }
+  if (model.runtime != "xgboost") {
+    problems.add("spec.model.runtime", "must be one of xgboost, got \"" + model.runtime + "\"");
+  }
+  if (model.sha256 && !isSha256(*model.sha256)) {
+    problems.add("spec.model.sha256", "must be 64 hexadecimal digits");
+  }
+}
+
+void validateTraffic(const TrafficSpec& traffic, Problems& problems) {
+  const std::string provider(enumName(traffic.provider));
+  const auto require = [&](bool present, bool name_empty, const char* field, const char* name) {
+    const std::string path = std::string("spec.traffic.") + field;
+    if (!present) {
+      problems.add(path, "is required when provider is " + provider);
+    } else if (name_empty) {
+      problems.add(path + "." + name, "must not be empty");
+    }
+  };
+  switch (traffic.provider) {
+    case TrafficProvider::kReplicas:
+      break;
+    case TrafficProvider::kGatewayApi:
+      require(traffic.gateway_api.has_value(),
+              traffic.gateway_api && traffic.gateway_api->http_route.empty(), "gatewayAPI",
+              "httpRoute");
+      break;
+    case TrafficProvider::kIstio:
+      require(traffic.istio.has_value(), traffic.istio && traffic.istio->virtual_service.empty(),
+              "istio", "virtualService");
+      break;
+    case TrafficProvider::kNginx:
+      require(traffic.nginx.has_value(), traffic.nginx && traffic.nginx->ingress.empty(), "nginx",
+              "ingress");
+      break;
+  }
+}
+
+void validateStrategy(const StrategySpec& strategy, Problems& problems) {
+  if (strategy.steps.size() > kMaxSteps) {
+    problems.add("spec.strategy.steps", "must have at most " + std::to_string(kMaxSteps) +
+                                            " steps, got " + std::to_string(strategy.steps.size()));
+  }
+  for (std::size_t i = 0; i < strategy.steps.size(); ++i) {
+    const auto& step = strategy.steps[i];
+    const std::string path = "spec.strategy.steps[" + std::to_string(i) + "]";
+    if (step.set_weight.has_value() == step.pause.has_value()) {
+      problems.add(path, "must set exactly one of setWeight or pause");
+    }
+    if (step.set_weight && (*step.set_weight < 0 || *step.set_weight > 100)) {
+      problems.add(path + ".setWeight", outOfRange(0, 100, *step.set_weight));
+    }
+    if (step.pause && step.pause->duration && step.pause->duration->count() <= 0) {
+      problems.add(path + ".pause.duration", "must be positive (omit it to wait for a promote)");
+    }
+  }
+  if (strategy.shadow && strategy.shadow->duration.count() <= 0) {
+    problems.add("spec.strategy.shadow.duration", "must be positive");
+  }
+}
+
+bool isDrift(BuiltinMetric metric) {
+  return metric == BuiltinMetric::kFeatureDriftKs || metric == BuiltinMetric::kFeatureDriftPsi;
+}
+
+void validateMetric(const MetricSpec& metric, const std::string& path, Problems& problems) {
+  if (metric.name.empty()) problems.add(path + ".name", "must not be empty");
+  if (metric.builtin.has_value() == metric.prometheus.has_value()) {
+    problems.add(path, "must set exactly one of builtin or prometheus");
+  }
+  if (metric.prometheus && metric.prometheus->query.empty()) {
+    problems.add(path + ".prometheus.query", "must not be empty");
+  }
+  if (!metric.min && !metric.max) problems.add(path, "must set max or min (or both)");
+  for (const auto& [field, bound] : {std::pair{"min", metric.min}, std::pair{"max", metric.max}}) {
+    if (bound && !std::isfinite(*bound))
+      problems.add(path + "." + field, "must be a finite number");
+  }
+  if (metric.min && metric.max && *metric.min > *metric.max) {
+    problems.add(path, "min must not exceed max");
+  }
+  const bool disparity = metric.builtin == BuiltinMetric::kPositiveRateDisparity;
+  if (disparity && !metric.group_by) {
+    problems.add(path + ".groupBy", "is required for builtin positiveRateDisparity");
+  }
+  if (!disparity && metric.group_by) {
+    problems.add(path + ".groupBy", "applies only to builtin positiveRateDisparity");
+  }
+  if (metric.feature && !(metric.builtin && isDrift(*metric.builtin))) {
+    problems.add(path + ".feature", "applies only to builtin featureDriftKS or featureDriftPSI");
+  }
+}
+
+void validateAnalysis(const AnalysisSpec& analysis, Problems& problems) {
+  if (analysis.interval < std::chrono::seconds(1)) {
+    problems.add("spec.analysis.interval", "must be at least 1s");
+  }
+  if (analysis.failure_limit < 1 || analysis.failure_limit > 100) {
+    problems.add("spec.analysis.failureLimit", outOfRange(1, 100, analysis.failure_limit));
+  }
+  if (analysis.metrics.size() > kMaxMetrics) {
+    problems.add("spec.analysis.metrics", "must have at most " + std::to_string(kMaxMetrics) +
+                                              " metrics, got " +
+                                              std::to_string(analysis.metrics.size()));
+  }
+  std::set<std::string> names;
+  for (std::size_t i = 0; i < analysis.metrics.size(); ++i) {
+    const auto& metric = analysis.metrics[i];
+    const std::string path = "spec.analysis.metrics[" + std::to_string(i) + "]";
+    validateMetric(metric, path, problems);
+    if (!metric.name.empty() && !names.insert(metric.name).second) {
+      problems.add(path + ".name", "duplicates another metric's name \"" + metric.name + "\"");
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<FieldError> validate(const ModelDeploymentSpec& spec) {
+  Problems problems;
+  validateModel(spec.model, problems);
+  if (spec.replicas < 1 || spec.replicas > kMaxReplicas) {
+    problems.add("spec.replicas", outOfRange(1, kMaxReplicas, spec.replicas));
+  }
+  validateTraffic(spec.traffic, problems);
+  validateStrategy(spec.strategy, problems);
+  validateAnalysis(spec.analysis, problems);
+  if (spec.progress_deadline_seconds < 10 || spec.progress_deadline_seconds > 86400) {
+    problems.add("spec.progressDeadlineSeconds",
+                 outOfRange(10, 86400, spec.progress_deadline_seconds));
+  }
+  return problems.take();
+}
+
+}  // namespace aviary::api

@@ -1,0 +1,21 @@
+#pragma once
+
+#include <vector>
+
+#include "api/field_error.h"
+#include "api/spec.h"
+
+namespace aviary::api {
+
+inline constexpr std::int32_t kMaxReplicas = 1000;
+inline constexpr std::size_t kMaxSteps = 50;
+inline constexpr std::size_t kMaxMetrics = 20;
+
+// Every semantic problem with a spec, each with its JSON path, e.g.
+// "spec.strategy.steps[2].setWeight: must be 0..100, got 140". Empty means valid. The CRD's schema
+// and CEL rules reject the same things at admission; this is the check that runs when admission
+// did not (an older CRD, a schema-less cluster, tests) and that names each problem for the
+// InvalidSpec condition.
+std::vector<FieldError> validate(const ModelDeploymentSpec& spec);
+
+}  // namespace aviary::api

@@ -1,0 +1,122 @@
+#include "api/validate.h"
+
+#include <gtest/gtest.h>
+
+#include <functional>
+
+#include "tests/api/full_objects.h"
+
+namespace aviary::api {
+namespace {
+
+using testing::fullSpec;
+
+TEST(ValidateTest, AFullSpecIsValid) { EXPECT_TRUE(validate(fullSpec()).empty()); }
+
+struct Case {
+  const char* name;
+  std::function<void(ModelDeploymentSpec&)> change;
+  std::vector<std::string> want;  // "path: message", in order
+};
+
+class ValidateCaseTest : public ::testing::TestWithParam<Case> {};
+
+TEST_P(ValidateCaseTest, ReportsEachProblemWithItsPath) {
+  auto spec = fullSpec();
+  GetParam().change(spec);
+  std::vector<std::string> got;
+  for (const auto& error : validate(spec)) got.push_back(error.toString());
+  EXPECT_EQ(got, GetParam().want);
+}
+
+const Case kCases[] = {
+    {"ModelNameWithSlash",
+     [](auto& s) { s.model.name = "a/b"; },
+     {"spec.model.name: must be 1..63 letters, digits, '-', '_' or '.', got \"a/b\""}},
+    {"UnknownUriScheme",
+     [](auto& s) { s.model.uri = "s3://b/m"; },
+     {"spec.model.uri: must start with file://, http:// or https://, got \"s3://b/m\""}},
+    {"UnknownRuntime",
+     [](auto& s) { s.model.runtime = "onnx"; },
+     {"spec.model.runtime: must be one of xgboost, got \"onnx\""}},
+    {"ShortDigest",
+     [](auto& s) { s.model.sha256 = "abc"; },
+     {"spec.model.sha256: must be 64 hexadecimal digits"}},
+    {"ZeroReplicas", [](auto& s) { s.replicas = 0; }, {"spec.replicas: must be 1..1000, got 0"}},
+    {"ProviderWithoutItsConfig",
+     [](auto& s) {
+       s.traffic.provider = TrafficProvider::kIstio;
+       s.traffic.istio.reset();
+     },
+     {"spec.traffic.istio: is required when provider is istio"}},
+    {"ProviderConfigWithEmptyName",
+     [](auto& s) { s.traffic.gateway_api->http_route = ""; },
+     {"spec.traffic.gatewayAPI.httpRoute: must not be empty"}},
+    {"WeightOverHundred",
+     [](auto& s) { s.strategy.steps = {Step{.set_weight = 140, .pause = {}}}; },
+     {"spec.strategy.steps[0].setWeight: must be 0..100, got 140"}},
+    {"StepWithBothKinds",
+     [](auto& s) { s.strategy.steps[0].pause = PauseStep{std::chrono::seconds(5)}; },
+     {"spec.strategy.steps[0]: must set exactly one of setWeight or pause"}},
+    {"EmptyStep",
+     [](auto& s) { s.strategy.steps[1].pause.reset(); },
+     {"spec.strategy.steps[1]: must set exactly one of setWeight or pause"}},
+    {"ZeroPause",
+     [](auto& s) { s.strategy.steps[1].pause->duration = Duration{0}; },
+     {"spec.strategy.steps[1].pause.duration: must be positive (omit it to wait for a promote)"}},
+    {"ZeroShadow",
+     [](auto& s) { s.strategy.shadow->duration = Duration{0}; },
+     {"spec.strategy.shadow.duration: must be positive"}},
+    {"SubSecondInterval",
+     [](auto& s) { s.analysis.interval = Duration{500}; },
+     {"spec.analysis.interval: must be at least 1s"}},
+    {"ZeroFailureLimit",
+     [](auto& s) { s.analysis.failure_limit = 0; },
+     {"spec.analysis.failureLimit: must be 1..100, got 0"}},
+    {"MetricWithoutBounds",
+     [](auto& s) {
+       s.analysis.metrics[0].max.reset();
+       s.analysis.metrics[0].min.reset();
+     },
+     {"spec.analysis.metrics[0]: must set max or min (or both)"}},
+    {"MetricWithBothSources",
+     [](auto& s) {
+       s.analysis.metrics[0].prometheus = PrometheusQuery{"up", std::nullopt};
+     },
+     {"spec.analysis.metrics[0]: must set exactly one of builtin or prometheus"}},
+    {"MinAboveMax",
+     [](auto& s) { s.analysis.metrics[1].min = 2; },
+     {"spec.analysis.metrics[1]: min must not exceed max"}},
+    {"DisparityWithoutGroup",
+     [](auto& s) { s.analysis.metrics[1].group_by.reset(); },
+     {"spec.analysis.metrics[1].groupBy: is required for builtin positiveRateDisparity"}},
+    {"GroupOnLatency",
+     [](auto& s) { s.analysis.metrics[0].group_by = "region"; },
+     {"spec.analysis.metrics[0].groupBy: applies only to builtin positiveRateDisparity"}},
+    {"FeatureOnLatency",
+     [](auto& s) { s.analysis.metrics[0].feature = "age"; },
+     {"spec.analysis.metrics[0].feature: applies only to builtin featureDriftKS or "
+      "featureDriftPSI"}},
+    {"DuplicateMetricNames",
+     [](auto& s) { s.analysis.metrics[1].name = "latency-p99"; },
+     {"spec.analysis.metrics[1].name: duplicates another metric's name \"latency-p99\""}},
+    {"InfiniteBound",
+     [](auto& s) { s.analysis.metrics[0].max = std::numeric_limits<double>::infinity(); },
+     {"spec.analysis.metrics[0].max: must be a finite number"}},
+    {"TinyDeadline",
+     [](auto& s) { s.progress_deadline_seconds = 1; },
+     {"spec.progressDeadlineSeconds: must be 10..86400, got 1"}},
+    {"SeveralProblemsAtOnce",
+     [](auto& s) {
+       s.replicas = -1;
+       s.strategy.steps[0].set_weight = -5;
+     },
+     {"spec.replicas: must be 1..1000, got -1",
+      "spec.strategy.steps[0].setWeight: must be 0..100, got -5"}},
+};
+
+INSTANTIATE_TEST_SUITE_P(Rules, ValidateCaseTest, ::testing::ValuesIn(kCases),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+}  // namespace
+}  // namespace aviary::api

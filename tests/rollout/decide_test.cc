@@ -1,0 +1,1040 @@
+#include "rollout/decide.h"
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <map>
+
+#include "rollout/analysis.h"
+
+// Each row is one transition of src/rollout/README.md: a spec, the status before, what the
+// controller saw, and the status and actions decide() must produce.
+namespace aviary::rollout {
+namespace {
+
+using api::Phase;
+using std::chrono::seconds;
+
+const Timestamp kT0{std::chrono::hours{480000}};
+Timestamp at(int s) { return kT0 + seconds{s}; }
+
+constexpr const char* kStable = "stable1";
+constexpr const char* kCanary = "canary2";
+constexpr const char* kNext = "next3";
+
+// ---- builders -----------------------------------------------------------------------------------
+
+api::Step weight(int w) {
+  api::Step s;
+  s.set_weight = w;
+  return s;
+}
+api::Step pauseFor(int s) {
+  api::Step step;
+  step.pause = api::PauseStep{Duration{seconds{s}}};
+  return step;
+}
+api::Step pauseForever() {
+  api::Step step;
+  step.pause = api::PauseStep{};
+  return step;
+}
+
+// Three replicas behind a Gateway API route (a mesh provider: both roles run all replicas).
+api::ModelDeploymentSpec specWithSteps(std::vector<api::Step> steps) {
+  api::ModelDeploymentSpec spec;
+  spec.replicas = 3;
+  spec.traffic.provider = api::TrafficProvider::kGatewayApi;
+  spec.strategy.steps = std::move(steps);
+  spec.progress_deadline_seconds = 600;
+  return spec;
+}
+
+api::ModelDeploymentSpec withMetrics(api::ModelDeploymentSpec spec,
+                                     api::NoDataPolicy no_data = api::NoDataPolicy::kHold) {
+  api::MetricSpec error_rate;
+  error_rate.name = "error-rate";
+  error_rate.builtin = api::BuiltinMetric::kErrorRate;
+  error_rate.max = 1.0;
+  spec.analysis.metrics = {error_rate};
+  spec.analysis.failure_limit = 2;
+  spec.analysis.no_data = no_data;
+  spec.analysis.interval = seconds{30};
+  return spec;
+}
+
+const api::ModelDeploymentSpec kSteps =
+    specWithSteps({weight(10), pauseFor(60), weight(50), pauseForever()});
+const api::ModelDeploymentSpec kAnalysed = withMetrics(kSteps);
+
+RoleObservation healthy(const std::string& rev, int n = 3) {
+  return RoleObservation{true, rev, n, n};
+}
+RoleObservation starting(const std::string& rev, int n = 3) {
+  return RoleObservation{true, rev, n, 0};
+}
+RoleObservation partly(const std::string& rev, int ready, int n = 3) {
+  return RoleObservation{true, rev, n, ready};
+}
+RoleObservation absent() { return RoleObservation{}; }
+
+Observations seen(const std::string& desired, RoleObservation stable, RoleObservation canary,
+                  std::optional<std::int32_t> observed_weight) {
+  Observations o;
+  o.generation = 7;
+  o.desired_revision = desired;
+  o.stable = std::move(stable);
+  o.canary = std::move(canary);
+  o.observed_weight = observed_weight;
+  return o;
+}
+
+Observations withRound(Observations o, std::optional<double> value, bool provider_down = false) {
+  const auto metric = kAnalysed.analysis.metrics[0];
+  o.analysis = std::vector<api::MetricResult>{provider_down
+                                                  ? providerError(metric, "connection refused", kT0)
+                                                  : checkMetric(metric, value, kT0)};
+  return o;
+}
+
+api::ModelDeploymentStatus succeeded(const std::string& stable) {
+  api::ModelDeploymentStatus s;
+  s.phase = Phase::kSucceeded;
+  s.stable_revision = stable;
+  return s;
+}
+
+// A rollout of kCanary over kStable at `step` with `w` % to the canary, step begun at at(0).
+api::ModelDeploymentStatus running(int step, int w, Phase phase = Phase::kProgressing) {
+  api::ModelDeploymentStatus s;
+  s.phase = phase;
+  s.stable_revision = kStable;
+  s.canary_revision = kCanary;
+  s.current_step = step;
+  s.canary_weight = w;
+  s.rollout_started_at = at(-300);
+  s.step_started_at = at(0);
+  return s;
+}
+
+api::ModelDeploymentStatus passedRoundAt(api::ModelDeploymentStatus s, Timestamp when) {
+  auto metric = kAnalysed.analysis.metrics[0];
+  s.analysis = {checkMetric(metric, 0.1, when)};
+  s.last_analysis_at = when;
+  return s;
+}
+
+api::ModelDeploymentStatus withPhase(api::ModelDeploymentStatus s, Phase phase) {
+  s.phase = phase;
+  return s;
+}
+api::ModelDeploymentStatus withFailedChecks(api::ModelDeploymentStatus s, int n) {
+  s.failed_checks = n;
+  return s;
+}
+api::ModelDeploymentStatus withRequests(api::ModelDeploymentStatus s, api::ManualRequests r) {
+  s.requests = r;
+  return s;
+}
+api::ModelDeploymentStatus rollingBack(int w, api::Outcome outcome, const char* reason) {
+  auto s = running(1, w, Phase::kRollingBack);
+  s.history = {{kCanary, outcome, reason, at(-10)}};
+  return s;
+}
+api::ModelDeploymentStatus failed(const char* reason) {
+  auto s = succeeded(kStable);
+  s.phase = Phase::kFailed;
+  s.canary_revision = kCanary;
+  s.history = {{kCanary, api::Outcome::kRolledBack, reason, at(-10)}};
+  return s;
+}
+
+api::ManualRequests promote(api::PromoteRequest how) {
+  api::ManualRequests r;
+  r.promote = how;
+  return r;
+}
+api::ManualRequests abortRequest() {
+  api::ManualRequests r;
+  r.abort = true;
+  return r;
+}
+api::ManualRequests retryRequest() {
+  api::ManualRequests r;
+  r.retry = true;
+  return r;
+}
+api::ManualRequests pauseRequest(bool paused) {
+  api::ManualRequests r;
+  r.paused = paused;
+  return r;
+}
+
+EnsureRevision ensureStable(const std::string& rev, int n = 3) { return {Role::kStable, rev, n}; }
+EnsureRevision ensureCanary(const std::string& rev, int n = 3) { return {Role::kCanary, rev, n}; }
+
+// ---- the table ----------------------------------------------------------------------------------
+
+using Check = std::function<void(const Decision&)>;
+
+struct Case {
+  std::string name;
+  api::ModelDeploymentSpec spec;
+  api::ModelDeploymentStatus status;
+  Observations observations;
+  Timestamp now;
+  Phase want_phase;
+  std::vector<Action> want_writes;                     // EnsureRevision / SetWeight, in order
+  std::vector<std::string> want_events;                // reasons, in order
+  std::map<std::string, std::string> want_conditions;  // type -> "Status/Reason"
+  Check check = [](const Decision&) {};
+};
+
+std::vector<Action> writesOf(const Decision& d) {
+  std::vector<Action> out;
+  for (const auto& a : d.actions) {
+    if (!std::holds_alternative<EmitEvent>(a)) out.push_back(a);
+  }
+  return out;
+}
+std::vector<std::string> eventsOf(const Decision& d) {
+  std::vector<std::string> out;
+  for (const auto& a : d.actions) {
+    if (const auto* e = std::get_if<EmitEvent>(&a)) out.push_back(e->reason);
+  }
+  return out;
+}
+const api::Condition* condition(const api::ModelDeploymentStatus& s, const std::string& type) {
+  for (const auto& c : s.conditions) {
+    if (c.type == type) return &c;
+  }
+  return nullptr;
+}
+
+std::string describe(const Action& a) {
+  if (const auto* e = std::get_if<EnsureRevision>(&a)) {
+    return std::string("Ensure{") + (e->role == Role::kStable ? "stable" : "canary") + "," +
+           e->revision + "," + std::to_string(e->replicas) + "}";
+  }
+  if (const auto* w = std::get_if<SetWeight>(&a)) {
+    return "SetWeight{" + std::to_string(w->canary_percent) + "}";
+  }
+  return "Event{" + std::get<EmitEvent>(a).reason + "}";
+}
+std::string describe(const std::vector<Action>& actions) {
+  std::string out;
+  for (const auto& a : actions) out += describe(a) + " ";
+  return out;
+}
+
+void runCases(const std::vector<Case>& cases) {
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    const Decision d = decide(c.spec, c.status, c.observations, c.now);
+    EXPECT_EQ(d.status.phase, c.want_phase);
+    EXPECT_EQ(describe(writesOf(d)), describe(c.want_writes));
+    EXPECT_EQ(eventsOf(d), c.want_events);
+    for (const auto& [type, want] : c.want_conditions) {
+      const auto* got = condition(d.status, type);
+      ASSERT_NE(got, nullptr) << type;
+      EXPECT_EQ(got->status + "/" + got->reason, want) << type << ": " << got->message;
+    }
+    // Contract of every decision (CONVENTIONS.md): Ready present; Reconciling and Stalled never
+    // both True; Ready False whenever either is; generations copied; requests consumed.
+    const auto* ready = condition(d.status, "Ready");
+    ASSERT_NE(ready, nullptr);
+    const auto* rec = condition(d.status, "Reconciling");
+    const auto* stalled = condition(d.status, "Stalled");
+    const bool reconciling = rec && rec->status == "True";
+    const bool is_stalled = stalled && stalled->status == "True";
+    EXPECT_FALSE(reconciling && is_stalled);
+    if (reconciling || is_stalled) {
+      EXPECT_EQ(ready->status, "False");
+    }
+    EXPECT_EQ(d.status.observed_generation, 7);
+    for (const auto& cond : d.status.conditions) EXPECT_EQ(cond.observed_generation, 7);
+    if (c.observations.spec_problems.empty()) {
+      EXPECT_EQ(d.status.requests, api::ManualRequests{});
+    }
+    EXPECT_LE(d.status.history.size(), api::kMaxHistory);
+    c.check(d);
+  }
+}
+
+// ---- transitions --------------------------------------------------------------------------------
+
+TEST(DecideTest, InvalidSpecTouchesNothingAndWarnsOnce) {
+  auto problems = seen(kStable, healthy(kStable), absent(), 0);
+  problems.spec_problems = {"spec.replicas: must be at least 1"};
+  auto already_reported = running(1, 10);
+  already_reported.conditions = {{"Stalled", "True", "InvalidSpec",
+                                  "invalid spec: spec.replicas: must be at least 1", at(-5), 6}};
+  runCases({
+      {"InvalidSpecHoldsEverythingAndStalls",
+       kSteps,
+       withRequests(running(1, 10), abortRequest()),
+       problems,
+       at(1),
+       Phase::kProgressing,
+       {},
+       {"InvalidSpec"},
+       {{"Ready", "False/InvalidSpec"},
+        {"Stalled", "True/InvalidSpec"},
+        {"Reconciling", "False/InvalidSpec"}},
+       [](const Decision& d) {
+         EXPECT_TRUE(d.status.requests.abort);  // kept until the spec is valid again
+         EXPECT_EQ(d.status.canary_weight, 10);
+       }},
+      {"InvalidSpecAlreadyReportedEmitsNoEvent",
+       kSteps,
+       already_reported,
+       problems,
+       at(2),
+       Phase::kProgressing,
+       {},
+       {},
+       {{"Stalled", "True/InvalidSpec"}},
+       [](const Decision& d) {
+         EXPECT_EQ(condition(d.status, "Stalled")->last_transition_time, at(-5));
+       }},
+  });
+}
+
+TEST(DecideTest, InitialDeployPromotesDirectly) {
+  api::ModelDeploymentStatus deploying;
+  deploying.rollout_started_at = at(-10);
+  runCases({
+      {"FirstRevisionCreatesStable",
+       kSteps,
+       api::ModelDeploymentStatus{},
+       seen(kStable, absent(), absent(), std::nullopt),
+       at(0),
+       Phase::kInitializing,
+       {ensureStable(kStable), SetWeight{0}},
+       {},
+       {{"Ready", "False/Progressing"}, {"Reconciling", "True/Progressing"}},
+       [](const Decision& d) {
+         EXPECT_EQ(d.status.rollout_started_at, at(0));
+         EXPECT_EQ(d.requeue_after, kReadinessPoll);
+       }},
+      {"HealthyStableSucceeds",
+       kSteps,
+       deploying,
+       seen(kStable, healthy(kStable), absent(), 0),
+       at(0),
+       Phase::kSucceeded,
+       {ensureStable(kStable), SetWeight{0}},
+       {"Deployed"},
+       {{"Ready", "True/Succeeded"}, {"Reconciling", "False/Succeeded"}},
+       [](const Decision& d) {
+         EXPECT_EQ(d.status.stable_revision, kStable);
+         ASSERT_EQ(d.status.history.size(), 1u);
+         EXPECT_EQ(d.status.history[0].outcome, api::Outcome::kPromoted);
+         EXPECT_EQ(d.status.message, "revision stable1 serves 100%");
+       }},
+      {"StableNeverReadyStallsButKeepsTrying",
+       kSteps,
+       deploying,
+       seen(kStable, starting(kStable), absent(), 0),
+       at(601),
+       Phase::kInitializing,
+       {ensureStable(kStable), SetWeight{0}},
+       {"ProgressDeadlineExceeded"},
+       {{"Stalled", "True/ProgressDeadlineExceeded"},
+        {"Reconciling", "False/ProgressDeadlineExceeded"}}},
+      {"RequestsBeforeFirstDeployAreIgnored",
+       kSteps,
+       withRequests(deploying, promote(api::PromoteRequest::kFull)),
+       seen(kStable, starting(kStable), absent(), 0),
+       at(1),
+       Phase::kInitializing,
+       {ensureStable(kStable), SetWeight{0}},
+       {"RequestIgnored"},
+       {}},
+  });
+}
+
+TEST(DecideTest, SteadyStateKeepsStableAndScalesLeftoverCanaryDown) {
+  runCases({
+      {"SteadyIsIdempotent",
+       kSteps,
+       succeeded(kStable),
+       seen(kStable, healthy(kStable), absent(), 0),
+       at(0),
+       Phase::kSucceeded,
+       {ensureStable(kStable), SetWeight{0}},
+       {},
+       {{"Ready", "True/Succeeded"}},
+       [](const Decision& d) { EXPECT_EQ(d.requeue_after, std::nullopt); }},
+      {"LeftoverCanaryScaledDown",
+       kSteps,
+       succeeded(kStable),
+       seen(kStable, healthy(kStable), healthy(kCanary), 0),
+       at(0),
+       Phase::kSucceeded,
+       {ensureStable(kStable), SetWeight{0}, ensureCanary(kCanary, 0)},
+       {},
+       {}},
+      {"UnreadyStableIsNotReady",
+       kSteps,
+       succeeded(kStable),
+       seen(kStable, partly(kStable, 2), absent(), 0),
+       at(0),
+       Phase::kSucceeded,
+       {ensureStable(kStable), SetWeight{0}},
+       {},
+       {{"Ready", "False/StableNotReady"}, {"Stalled", "False/Succeeded"}}},
+      {"RequestWithNothingToDoIsClearedWithAWarning",
+       kSteps,
+       withRequests(succeeded(kStable), abortRequest()),
+       seen(kStable, healthy(kStable), absent(), 0),
+       at(0),
+       Phase::kSucceeded,
+       {ensureStable(kStable), SetWeight{0}},
+       {"RequestIgnored"},
+       {}},
+  });
+}
+
+TEST(DecideTest, NewRevisionStartsAtStepZeroAndWaitsForCanary) {
+  runCases({
+      {"NewRevisionStartsProgressing",
+       kSteps,
+       succeeded(kStable),
+       seen(kCanary, healthy(kStable), absent(), 0),
+       at(0),
+       Phase::kProgressing,
+       {ensureStable(kStable), ensureCanary(kCanary), SetWeight{0}},
+       {"RolloutStarted"},
+       {{"Reconciling", "True/Progressing"}, {"Ready", "False/Progressing"}},
+       [](const Decision& d) {
+         EXPECT_EQ(d.status.canary_revision, kCanary);
+         EXPECT_EQ(d.status.current_step, 0);
+         EXPECT_EQ(d.status.rollout_started_at, at(0));
+         EXPECT_EQ(d.status.step_started_at, at(0));
+       }},
+      {"UnreadyCanaryHoldsAtZero",
+       kSteps,
+       running(0, 0),
+       seen(kCanary, healthy(kStable), starting(kCanary), 0),
+       at(20),
+       Phase::kProgressing,
+       {SetWeight{0}, ensureStable(kStable), ensureCanary(kCanary)},
+       {},
+       {{"Reconciling", "True/Progressing"}},
+       [](const Decision& d) {
+         EXPECT_EQ(d.status.step_started_at, at(20));  // the step has not begun yet
+         EXPECT_EQ(d.requeue_after, kReadinessPoll);
+         EXPECT_EQ(d.status.message, "waiting for canary canary2: 0/3 ready");
+       }},
+      {"CanaryPastProgressDeadlineRollsBack",
+       kSteps,
+       running(0, 0),
+       seen(kCanary, healthy(kStable), starting(kCanary), 0),
+       at(301),
+       Phase::kFailed,
+       {ensureStable(kStable), SetWeight{0}, ensureCanary(kCanary, 0)},
+       {"RollingBack", "RolledBack"},
+       {{"Stalled", "True/ProgressDeadlineExceeded"}, {"Ready", "False/ProgressDeadlineExceeded"}},
+       [](const Decision& d) {
+         EXPECT_EQ(d.status.history.back().reason, "ProgressDeadlineExceeded");
+         EXPECT_EQ(d.status.canary_revision, kCanary);
+       }},
+  });
+}
+
+TEST(DecideTest, StepsSetWeightsAndPause) {
+  runCases({
+      {"ReadyCanaryTakesFirstWeight",
+       kSteps,
+       running(0, 0),
+       seen(kCanary, healthy(kStable), healthy(kCanary), 0),
+       at(5),
+       Phase::kProgressing,
+       {SetWeight{10}, ensureStable(kStable), ensureCanary(kCanary)},
+       {},
+       {{"Reconciling", "True/Progressing"}},
+       [](const Decision& d) {
+         EXPECT_EQ(d.status.canary_weight, 10);
+         EXPECT_EQ(d.status.step_started_at, at(5));
+         EXPECT_EQ(d.status.message, "step 1/4, 10% to canary2");
+       }},
+      {"WeightNotYetConfirmedHolds",
+       kSteps,
+       running(0, 10),
+       seen(kCanary, healthy(kStable), healthy(kCanary), 0),
+       at(5),
+       Phase::kProgressing,
+       {SetWeight{10}, ensureStable(kStable), ensureCanary(kCanary)},
+       {},
+       {},
+       [](const Decision& d) { EXPECT_EQ(d.status.current_step, 0); }},
+      {"ConfirmedWeightAdvancesToPause",
+       kSteps,
+       running(0, 10),
+       seen(kCanary, healthy(kStable), healthy(kCanary), 10),
+       at(5),
+       Phase::kProgressing,
+       {SetWeight{10}, ensureStable(kStable), ensureCanary(kCanary)},
+       {"StepAdvanced"},
+       {},
+       [](const Decision& d) {
+         EXPECT_EQ(d.status.current_step, 1);
+         EXPECT_EQ(d.status.step_started_at, at(5));
+         EXPECT_EQ(d.requeue_after, Duration{seconds{60}});
+       }},
+      {"PauseNotElapsedHolds",
+       kSteps,
+       running(1, 10),
+       seen(kCanary, healthy(kStable), healthy(kCanary), 10),
+       at(45),
+       Phase::kProgressing,
+       {SetWeight{10}, ensureStable(kStable), ensureCanary(kCanary)},
+       {},
+       {},
+       [](const Decision& d) {
+         EXPECT_EQ(d.status.current_step, 1);
+         EXPECT_EQ(d.requeue_after, Duration{seconds{15}});
+       }},
+      {"ElapsedPauseAdvancesToNextWeight",
+       kSteps,
+       running(1, 10),
+       seen(kCanary, healthy(kStable), healthy(kCanary), 10),
+       at(60),
+       Phase::kProgressing,
+       {SetWeight{10}, SetWeight{50}, ensureStable(kStable), ensureCanary(kCanary)},
+       {"StepAdvanced"},
+       {},
+       [](const Decision& d) {
+         EXPECT_EQ(d.status.current_step, 2);
+         EXPECT_EQ(d.status.canary_weight, 50);
+       }},
+      {"IndefinitePauseAwaitsPromotion",
+       kSteps,
+       running(3, 50),
+       seen(kCanary, healthy(kStable), healthy(kCanary), 50),
+       at(9999),
+       Phase::kPaused,
+       {SetWeight{50}, ensureStable(kStable), ensureCanary(kCanary)},
+       {},
+       {{"Reconciling", "True/AwaitingPromotion"}},
+       [](const Decision& d) { EXPECT_EQ(d.requeue_after, std::nullopt); }},
+      {"LeavingLastStepPromotes",
+       specWithSteps({weight(10)}),
+       running(0, 10),
+       seen(kCanary, healthy(kStable), healthy(kCanary), 10),
+       at(5),
+       Phase::kPromoting,
+       {SetWeight{10}, ensureStable(kCanary), ensureCanary(kCanary)},
+       {"Promoting"},
+       {{"Reconciling", "True/Promoting"}}},
+  });
+}
+
+TEST(DecideTest, ReplicasProviderRealisesWeightsAsReplicaRatios) {
+  auto spec = specWithSteps({weight(10), weight(50)});
+  spec.traffic.provider = api::TrafficProvider::kReplicas;
+  spec.replicas = 4;
+  EXPECT_EQ(canaryReplicas(spec, 0), 1);
+  EXPECT_EQ(stableReplicas(spec, 0), 4);
+  EXPECT_EQ(canaryReplicas(spec, 10), 1);
+  EXPECT_EQ(stableReplicas(spec, 10), 3);
+  EXPECT_EQ(canaryReplicas(spec, 50), 2);
+  EXPECT_EQ(stableReplicas(spec, 100), 1);
+  EXPECT_EQ(canaryReplicas(kSteps, 10), 3);  // a mesh splits traffic itself
+  runCases({
+      {"WeightStepScalesRoles",
+       spec,
+       running(0, 10),
+       seen(kCanary, healthy(kStable, 3), healthy(kCanary, 1), std::nullopt),
+       at(1),
+       Phase::kProgressing,
+       {SetWeight{10}, SetWeight{50}, ensureStable(kStable, 2), ensureCanary(kCanary, 2)},
+       {"StepAdvanced"},
+       {}},
+  });
+}
+
+TEST(DecideTest, AnalysisGatesEveryStep) {
+  auto gated = passedRoundAt(running(1, 10), at(-5));  // passed, but before this step began
+  runCases({
+      {"NoRoundSinceStepBeganHolds",
+       kAnalysed,
+       gated,
+       seen(kCanary, healthy(kStable), healthy(kCanary), 10),
+       at(61),
+       Phase::kProgressing,
+       {SetWeight{10}, ensureStable(kStable), ensureCanary(kCanary)},
+       {},
+       {{"Reconciling", "True/Analysing"}},
+       [](const Decision& d) { EXPECT_EQ(d.status.current_step, 1); }},
+      {"PassingRoundOpensTheGate",
+       kAnalysed,
+       gated,
+       withRound(seen(kCanary, healthy(kStable), healthy(kCanary), 10), 0.2),
+       at(61),
+       Phase::kProgressing,
+       {SetWeight{10}, SetWeight{50}, ensureStable(kStable), ensureCanary(kCanary)},
+       {"StepAdvanced"},
+       {},
+       [](const Decision& d) {
+         EXPECT_EQ(d.status.current_step, 2);
+         EXPECT_EQ(d.status.last_analysis_at, at(61));
+       }},
+      {"FailedCheckHoldsWeight",
+       kAnalysed,
+       gated,
+       withRound(seen(kCanary, healthy(kStable), healthy(kCanary), 10), 5.0),
+       at(61),
+       Phase::kProgressing,
+       {SetWeight{10}, ensureStable(kStable), ensureCanary(kCanary)},
+       {"AnalysisFailed"},
+       {},
+       [](const Decision& d) {
+         EXPECT_EQ(d.status.failed_checks, 1);
+         EXPECT_EQ(d.status.current_step, 1);
+       }},
+      {"RollsBackWhenFailedChecksReachLimit",
+       kAnalysed,
+       withFailedChecks(gated, 1),
+       withRound(seen(kCanary, healthy(kStable), healthy(kCanary), 10), 5.0),
+       at(61),
+       Phase::kRollingBack,
+       {ensureStable(kStable), SetWeight{0}, ensureCanary(kCanary)},
+       {"AnalysisFailed", "RollingBack"},
+       {{"Reconciling", "True/RollingBack"}},
+       [](const Decision& d) {
+         EXPECT_EQ(d.status.failed_checks, 2);
+         EXPECT_EQ(d.status.history.back().outcome, api::Outcome::kRolledBack);
+         EXPECT_EQ(d.status.history.back().reason, "FailedChecks");
+       }},
+      {"NoDataHoldsWithoutFailing",
+       kAnalysed,
+       gated,
+       withRound(seen(kCanary, healthy(kStable), healthy(kCanary), 10), std::nullopt),
+       at(61),
+       Phase::kProgressing,
+       {SetWeight{10}, ensureStable(kStable), ensureCanary(kCanary)},
+       {},
+       {{"AnalysisNoData", "True/NoData"}},
+       [](const Decision& d) {
+         EXPECT_EQ(d.status.failed_checks, 0);
+         EXPECT_EQ(d.status.current_step, 1);
+       }},
+      {"NoDataFailsUnderNoDataFail",
+       withMetrics(kSteps, api::NoDataPolicy::kFail),
+       gated,
+       withRound(seen(kCanary, healthy(kStable), healthy(kCanary), 10), std::nullopt),
+       at(61),
+       Phase::kProgressing,
+       {SetWeight{10}, ensureStable(kStable), ensureCanary(kCanary)},
+       {"AnalysisFailed"},
+       {},
+       [](const Decision& d) { EXPECT_EQ(d.status.failed_checks, 1); }},
+      {"ProviderErrorIsNeverAPass",
+       kAnalysed,
+       gated,
+       withRound(seen(kCanary, healthy(kStable), healthy(kCanary), 10), {}, true),
+       at(61),
+       Phase::kProgressing,
+       {SetWeight{10}, ensureStable(kStable), ensureCanary(kCanary)},
+       {},
+       {{"MetricsUnavailable", "True/ProviderError"}},
+       [](const Decision& d) {
+         EXPECT_EQ(d.status.failed_checks, 0);
+         EXPECT_EQ(d.status.current_step, 1);
+       }},
+      {"ProviderErrorNeverPromotes",
+       withMetrics(specWithSteps({weight(10)})),
+       passedRoundAt(running(0, 10), at(-5)),
+       withRound(seen(kCanary, healthy(kStable), healthy(kCanary), 10), {}, true),
+       at(61),
+       Phase::kProgressing,
+       {SetWeight{10}, ensureStable(kStable), ensureCanary(kCanary)},
+       {},
+       {}},
+      {"RoundWhileCanaryStartsIsNotCounted",
+       withMetrics(kSteps, api::NoDataPolicy::kFail),
+       running(0, 0),
+       withRound(seen(kCanary, healthy(kStable), starting(kCanary), 0), {}),
+       at(40),
+       Phase::kProgressing,
+       {SetWeight{0}, ensureStable(kStable), ensureCanary(kCanary)},
+       {},
+       {},
+       [](const Decision& d) {
+         EXPECT_EQ(d.status.failed_checks, 0);
+         EXPECT_EQ(d.status.last_analysis_at, std::nullopt);
+       }},
+  });
+}
+
+TEST(DecideTest, RollbackSendsTrafficToStableFirst) {
+  runCases({
+      {"RollbackWaitsForWeightZero",
+       kSteps,
+       rollingBack(10, api::Outcome::kRolledBack, "FailedChecks"),
+       seen(kCanary, healthy(kStable), healthy(kCanary), 10),
+       at(1),
+       Phase::kRollingBack,
+       {ensureStable(kStable), SetWeight{0}, ensureCanary(kCanary)},
+       {},
+       {{"Reconciling", "True/RollingBack"}}},
+      {"RollbackScalesCanaryDownOnceStableCarries",
+       kSteps,
+       rollingBack(0, api::Outcome::kRolledBack, "FailedChecks"),
+       seen(kCanary, healthy(kStable), healthy(kCanary), 0),
+       at(2),
+       Phase::kFailed,
+       {ensureStable(kStable), SetWeight{0}, ensureCanary(kCanary, 0)},
+       {"RolledBack"},
+       {{"Stalled", "True/RolledBack"},
+        {"Reconciling", "False/RolledBack"},
+        {"Ready", "False/RolledBack"}},
+       [](const Decision& d) {
+         EXPECT_EQ(d.status.canary_revision, kCanary);  // the failed revision is remembered
+         EXPECT_EQ(d.status.canary_weight, 0);
+       }},
+      {"RollbackHoldsWhenStableIsDead",
+       kSteps,
+       rollingBack(10, api::Outcome::kRolledBack, "FailedChecks"),
+       seen(kCanary, starting(kStable), healthy(kCanary), 10),
+       at(1),
+       Phase::kRollingBack,
+       {ensureStable(kStable), ensureCanary(kCanary)},
+       {},
+       {{"StableUnavailable", "True/StableNotServing"}},
+       [](const Decision& d) { EXPECT_EQ(d.status.canary_weight, 10); }},
+      {"AbortedRollbackStallsAsAborted",
+       kSteps,
+       rollingBack(0, api::Outcome::kAborted, "Aborted"),
+       seen(kCanary, healthy(kStable), healthy(kCanary), 0),
+       at(2),
+       Phase::kFailed,
+       {ensureStable(kStable), SetWeight{0}, ensureCanary(kCanary, 0)},
+       {"RolledBack"},
+       {{"Stalled", "True/Aborted"}}},
+  });
+}
+
+TEST(DecideTest, FailedWaitsForANewRevisionOrARetry) {
+  runCases({
+      {"FailedStaysFailedForTheSameRevision",
+       kSteps,
+       failed("FailedChecks"),
+       seen(kCanary, healthy(kStable), RoleObservation{true, kCanary, 0, 0}, 0),
+       at(0),
+       Phase::kFailed,
+       {ensureStable(kStable), SetWeight{0}},
+       {},
+       {{"Stalled", "True/RolledBack"}},
+       [](const Decision& d) { EXPECT_EQ(d.requeue_after, std::nullopt); }},
+      {"RetryRestartsFromStepZero",
+       kSteps,
+       withRequests(failed("FailedChecks"), retryRequest()),
+       seen(kCanary, healthy(kStable), RoleObservation{true, kCanary, 0, 0}, 0),
+       at(0),
+       Phase::kProgressing,
+       {ensureStable(kStable), ensureCanary(kCanary), SetWeight{0}},
+       {"Retry"},
+       {{"Stalled", "False/Progressing"}, {"Reconciling", "True/Progressing"}},
+       [](const Decision& d) {
+         EXPECT_EQ(d.status.current_step, 0);
+         EXPECT_EQ(d.status.failed_checks, 0);
+       }},
+      {"NewRevisionAfterFailureStartsRollout",
+       kSteps,
+       failed("FailedChecks"),
+       seen(kNext, healthy(kStable), absent(), 0),
+       at(0),
+       Phase::kProgressing,
+       {ensureStable(kStable), ensureCanary(kNext), SetWeight{0}},
+       {"RolloutStarted"},
+       {},
+       [](const Decision& d) { EXPECT_EQ(d.status.canary_revision, kNext); }},
+      {"RevertedSpecSucceedsAndCleansUp",
+       kSteps,
+       failed("FailedChecks"),
+       seen(kStable, healthy(kStable), healthy(kCanary), 0),
+       at(0),
+       Phase::kSucceeded,
+       {ensureStable(kStable), SetWeight{0}, ensureCanary(kCanary, 0)},
+       {"RevertedToStable"},
+       {{"Ready", "True/Succeeded"}, {"Stalled", "False/Succeeded"}},
+       [](const Decision& d) { EXPECT_EQ(d.status.canary_revision, ""); }},
+  });
+}
+
+TEST(DecideTest, PromotionMovesStableThenTraffic) {
+  auto promoting = running(3, 50, Phase::kPromoting);
+  runCases({
+      {"StableTakesCanaryRevisionUnderCurrentWeight",
+       kSteps,
+       promoting,
+       seen(kCanary, healthy(kStable), healthy(kCanary), 50),
+       at(1),
+       Phase::kPromoting,
+       {ensureStable(kCanary), SetWeight{50}, ensureCanary(kCanary)},
+       {},
+       {{"Reconciling", "True/Promoting"}}},
+      {"HealthyNewStableGetsTrafficBack",
+       kSteps,
+       promoting,
+       seen(kCanary, healthy(kCanary), healthy(kCanary), 50),
+       at(2),
+       Phase::kPromoting,
+       {ensureStable(kCanary), SetWeight{0}, ensureCanary(kCanary)},
+       {},
+       {}},
+      {"ConfirmedWeightZeroFinishesPromotion",
+       kSteps,
+       withPhase(running(3, 0), Phase::kPromoting),
+       seen(kCanary, healthy(kCanary), healthy(kCanary), 0),
+       at(3),
+       Phase::kSucceeded,
+       {ensureStable(kCanary), SetWeight{0}, ensureCanary(kCanary, 0)},
+       {"Promoted"},
+       {{"Ready", "True/Succeeded"}, {"Reconciling", "False/Succeeded"}},
+       [](const Decision& d) {
+         EXPECT_EQ(d.status.stable_revision, kCanary);
+         EXPECT_EQ(d.status.canary_revision, "");
+         EXPECT_EQ(d.status.history.back().outcome, api::Outcome::kPromoted);
+       }},
+      {"DeadStableDuringPromotionRoutesAllToCanary",
+       kSteps,
+       promoting,
+       seen(kCanary, starting(kCanary), healthy(kCanary), 50),
+       at(4),
+       Phase::kPromoting,
+       {ensureStable(kCanary), SetWeight{100}, ensureCanary(kCanary)},
+       {},
+       {{"StableUnavailable", "True/StableNotServing"}},
+       [](const Decision& d) { EXPECT_EQ(d.status.canary_weight, 100); }},
+      {"NeitherServingHolds",
+       kSteps,
+       promoting,
+       seen(kCanary, starting(kCanary), starting(kCanary), 50),
+       at(5),
+       Phase::kPromoting,
+       {ensureStable(kCanary), SetWeight{50}, ensureCanary(kCanary)},
+       {},
+       {}},
+  });
+}
+
+TEST(DecideTest, NewRevisionMidRolloutRestartsAtStepZero) {
+  auto mid = withFailedChecks(passedRoundAt(running(2, 50), at(10)), 1);
+  runCases({
+      {"SupersededCanaryRestarts",
+       kAnalysed,
+       mid,
+       seen(kNext, healthy(kStable), healthy(kCanary), 50),
+       at(20),
+       Phase::kProgressing,
+       {ensureStable(kStable), ensureCanary(kNext), SetWeight{0}},
+       {"RolloutRestarted"},
+       {},
+       [](const Decision& d) {
+         EXPECT_EQ(d.status.canary_revision, kNext);
+         EXPECT_EQ(d.status.current_step, 0);
+         EXPECT_EQ(d.status.failed_checks, 0);
+         EXPECT_TRUE(d.status.analysis.empty());
+         EXPECT_EQ(d.status.last_analysis_at, std::nullopt);
+       }},
+      {"SupersededDuringPromotionRevertsStable",
+       kSteps,
+       withPhase(running(3, 50), Phase::kPromoting),
+       seen(kNext, partly(kCanary, 1), healthy(kCanary), 50),
+       at(20),
+       Phase::kProgressing,
+       {ensureStable(kStable), ensureCanary(kNext), SetWeight{0}},
+       {"RolloutRestarted"},
+       {}},
+      {"SpecBackAtStableRollsBack",
+       kSteps,
+       running(2, 50),
+       seen(kStable, healthy(kStable), healthy(kCanary), 50),
+       at(20),
+       Phase::kRollingBack,
+       {ensureStable(kStable), SetWeight{0}, ensureCanary(kCanary)},
+       {"RollingBack"},
+       {}},
+  });
+}
+
+TEST(DecideTest, ManualRequests) {
+  const auto world = seen(kCanary, healthy(kStable), healthy(kCanary), 10);
+  auto user_paused = running(1, 10, Phase::kPaused);
+  user_paused.paused_by_user = true;
+  runCases({
+      {"PromoteStepSkipsAPause",
+       kSteps,
+       withRequests(running(1, 10), promote(api::PromoteRequest::kStep)),
+       world,
+       at(1),
+       Phase::kProgressing,
+       {SetWeight{10}, SetWeight{50}, ensureStable(kStable), ensureCanary(kCanary)},
+       {"StepAdvanced"},
+       {},
+       [](const Decision& d) { EXPECT_EQ(d.status.current_step, 2); }},
+      {"PromoteStepEndsAnIndefinitePause",
+       kSteps,
+       withRequests(running(3, 50, Phase::kPaused), promote(api::PromoteRequest::kStep)),
+       seen(kCanary, healthy(kStable), healthy(kCanary), 50),
+       at(1),
+       Phase::kPromoting,
+       {SetWeight{50}, ensureStable(kCanary), ensureCanary(kCanary)},
+       {"Promoting"},
+       {}},
+      {"PromoteFullSkipsStepsAndGates",
+       kAnalysed,
+       withRequests(running(0, 10), promote(api::PromoteRequest::kFull)),
+       world,
+       at(1),
+       Phase::kPromoting,
+       {ensureStable(kCanary), SetWeight{10}, ensureCanary(kCanary)},
+       {"Promoting"},
+       {}},
+      {"AbortRollsBack",
+       kSteps,
+       withRequests(running(1, 10), abortRequest()),
+       world,
+       at(1),
+       Phase::kRollingBack,
+       {ensureStable(kStable), SetWeight{0}, ensureCanary(kCanary)},
+       {"RollingBack"},
+       {},
+       [](const Decision& d) {
+         EXPECT_EQ(d.status.history.back().outcome, api::Outcome::kAborted);
+       }},
+      {"PauseHoldsEverything",
+       kSteps,
+       withRequests(running(1, 10), pauseRequest(true)),
+       world,
+       at(61),
+       Phase::kPaused,
+       {SetWeight{10}, ensureStable(kStable), ensureCanary(kCanary)},
+       {"Paused"},
+       {{"Reconciling", "True/Paused"}},
+       [](const Decision& d) {
+         EXPECT_TRUE(d.status.paused_by_user);
+         EXPECT_EQ(d.status.current_step, 1);
+       }},
+      {"PausedStillRecordsAnalysis",
+       kAnalysed,
+       user_paused,
+       withRound(world, 5.0),
+       at(61),
+       Phase::kPaused,
+       {SetWeight{10}, ensureStable(kStable), ensureCanary(kCanary)},
+       {"AnalysisFailed"},
+       {},
+       [](const Decision& d) { EXPECT_EQ(d.status.failed_checks, 1); }},
+      {"ResumeRestartsThePauseTimer",
+       kSteps,
+       withRequests(user_paused, pauseRequest(false)),
+       world,
+       at(61),
+       Phase::kProgressing,
+       {SetWeight{10}, ensureStable(kStable), ensureCanary(kCanary)},
+       {"Resumed"},
+       {},
+       [](const Decision& d) {
+         EXPECT_FALSE(d.status.paused_by_user);
+         EXPECT_EQ(d.status.step_started_at, at(61));
+         EXPECT_EQ(d.status.current_step, 1);
+       }},
+      {"RetryWhileRunningIsIgnored",
+       kSteps,
+       withRequests(running(1, 10), retryRequest()),
+       world,
+       at(1),
+       Phase::kProgressing,
+       {SetWeight{10}, ensureStable(kStable), ensureCanary(kCanary)},
+       {"RequestIgnored"},
+       {}},
+      {"PauseDuringPromotionIsIgnored",
+       kSteps,
+       withRequests(running(3, 50, Phase::kPromoting), pauseRequest(true)),
+       seen(kCanary, healthy(kStable), healthy(kCanary), 50),
+       at(1),
+       Phase::kPromoting,
+       {ensureStable(kCanary), SetWeight{50}, ensureCanary(kCanary)},
+       {"RequestIgnored"},
+       {}},
+  });
+}
+
+// ---- cross-cutting rules ------------------------------------------------------------------------
+
+TEST(DecideTest, ConditionTransitionTimeMovesOnlyWhenStatusFlips) {
+  const auto world = seen(kCanary, healthy(kStable), healthy(kCanary), 10);
+  auto first = decide(kSteps, running(1, 10), world, at(10));
+  auto second = decide(kSteps, first.status, world, at(20));
+  EXPECT_EQ(condition(second.status, "Reconciling")->last_transition_time, at(10));
+  auto done = decide(kSteps, withPhase(second.status, Phase::kPromoting),
+                     seen(kCanary, healthy(kCanary), healthy(kCanary), 0), at(30));
+  EXPECT_EQ(condition(done.status, "Reconciling")->status, "False");
+  EXPECT_EQ(condition(done.status, "Reconciling")->last_transition_time, at(30));
+}
+
+TEST(DecideTest, HistoryIsBounded) {
+  auto status = withPhase(running(3, 0), Phase::kPromoting);
+  for (int i = 0; i < 12; ++i)
+    status.history.push_back({"old", api::Outcome::kPromoted, "", at(i)});
+  auto d = decide(kSteps, status, seen(kCanary, healthy(kCanary), healthy(kCanary), 0), at(50));
+  ASSERT_EQ(d.status.history.size(), api::kMaxHistory);
+  EXPECT_EQ(d.status.history.back().revision, kCanary);
+}
+
+TEST(DecideTest, DecidingOnItsOwnOutputRepeatsNoEventAndNoConflictingWrite) {
+  const std::vector<std::pair<api::ModelDeploymentStatus, Observations>> starts = {
+      {succeeded(kStable), seen(kCanary, healthy(kStable), absent(), 0)},
+      {running(1, 10), seen(kCanary, healthy(kStable), healthy(kCanary), 10)},
+      {running(0, 10), seen(kCanary, healthy(kStable), starting(kCanary), 10)},
+      {withFailedChecks(running(1, 10), 1),
+       withRound(seen(kCanary, healthy(kStable), healthy(kCanary), 10), 9.0)},
+      {rollingBack(10, api::Outcome::kRolledBack, "FailedChecks"),
+       seen(kCanary, starting(kStable), healthy(kCanary), 10)},
+      {running(3, 50, Phase::kPromoting), seen(kCanary, starting(kCanary), healthy(kCanary), 50)},
+  };
+  for (const auto& [status, world] : starts) {
+    const auto once = decide(kAnalysed, status, world, at(100));
+    const auto twice = decide(kAnalysed, once.status, world, at(100));
+    SCOPED_TRACE(describe(once.actions));
+    EXPECT_EQ(twice.status, once.status);
+    EXPECT_TRUE(eventsOf(twice).empty()) << describe(twice.actions);
+    // Every write of the replay names the same target as the first decision's last write to it.
+    for (const auto& a : writesOf(twice)) {
+      bool agrees = false;
+      for (const auto& b : writesOf(once)) agrees = agrees || a == b;
+      EXPECT_TRUE(agrees) << describe(a);
+    }
+  }
+}
+
+TEST(AnalysisDueTest, OneIntervalAfterTheStepAndThePreviousRound) {
+  struct Row {
+    const char* name;
+    api::ModelDeploymentSpec spec;
+    api::ModelDeploymentStatus status;
+    Timestamp now;
+    bool want;
+  };
+  const Row rows[] = {
+      {"no metrics", kSteps, running(1, 10), at(100), false},
+      {"step just began", kAnalysed, running(1, 10), at(29), false},
+      {"one interval into the step", kAnalysed, running(1, 10), at(30), true},
+      {"recent round", kAnalysed, passedRoundAt(running(1, 10), at(20)), at(40), false},
+      {"round an interval ago", kAnalysed, passedRoundAt(running(1, 10), at(20)), at(50), true},
+      {"paused still analyses", kAnalysed, running(3, 50, Phase::kPaused), at(30), true},
+      {"not while promoting", kAnalysed, running(3, 50, Phase::kPromoting), at(30), false},
+      {"not when settled", kAnalysed, succeeded(kStable), at(30), false},
+  };
+  for (const auto& row : rows) {
+    EXPECT_EQ(analysisDue(row.spec, row.status, row.now), row.want) << row.name;
+  }
+}
+
+}  // namespace
+}  // namespace aviary::rollout

@@ -1,0 +1,205 @@
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "rollout/analysis.h"
+#include "rollout/decide.h"
+
+// Replays decide() against a tiny fake world that applies its writes, the way the controller
+// will: observe, analyse when due, decide, act, write status. The properties: a good rollout
+// ends Succeeded, a bad one Failed with all traffic on stable, a controller killed between
+// writes still converges, and traffic never goes wholly to a dead role while the other serves.
+namespace aviary::rollout {
+namespace {
+
+using api::Phase;
+using std::chrono::seconds;
+
+const Timestamp kT0{std::chrono::hours{480000}};
+constexpr const char* kOld = "old1";
+constexpr const char* kNew = "new2";
+
+// Deployments become ready one tick after a change, unless their revision is `broken`; the
+// router applies a weight one tick after it is asked.
+struct World {
+  RoleObservation stable;
+  RoleObservation canary;
+  std::int32_t weight = 0;
+  std::optional<std::int32_t> asked_weight;
+  std::string broken;
+
+  void apply(const Action& action) {
+    if (const auto* e = std::get_if<EnsureRevision>(&action)) {
+      RoleObservation& role = e->role == Role::kStable ? stable : canary;
+      if (role.revision != e->revision) role.ready_replicas = 0;
+      role.exists = true;
+      role.revision = e->revision;
+      role.replicas = e->replicas;
+      role.ready_replicas = std::min(role.ready_replicas, e->replicas);
+    } else if (const auto* w = std::get_if<SetWeight>(&action)) {
+      asked_weight = w->canary_percent;
+    }
+  }
+
+  void tick() {
+    for (RoleObservation* role : {&stable, &canary}) {
+      if (role->exists && role->revision != broken) role->ready_replicas = role->replicas;
+    }
+    if (asked_weight) weight = *asked_weight;
+  }
+
+  // All traffic on a role with no ready pod while the other role has some.
+  bool allTrafficOnDeadRole() const {
+    if (weight == 100) return !canary.serving() && stable.serving();
+    if (weight == 0) return !stable.serving() && canary.serving();
+    return false;
+  }
+};
+
+// A small deterministic generator (the test must replay identically everywhere).
+struct Lcg {
+  std::uint64_t state;
+  std::uint32_t next() {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<std::uint32_t>(state >> 33);
+  }
+};
+
+struct Outcome {
+  api::ModelDeploymentStatus status;
+  World world;
+  int ticks = 0;
+  bool dead_route_seen = false;
+};
+
+// Drives one spec from a settled `kOld` to desired `kNew`. `metric_value` is what Prometheus
+// would answer; `crash_seed` > 0 kills the controller at random points between writes.
+Outcome simulate(const api::ModelDeploymentSpec& spec, double metric_value, std::string broken = "",
+                 std::uint64_t crash_seed = 0) {
+  Outcome run;
+  run.world.stable = RoleObservation{true, kOld, spec.replicas, spec.replicas};
+  run.world.broken = std::move(broken);
+  run.status.phase = Phase::kSucceeded;
+  run.status.stable_revision = kOld;
+  Lcg random{crash_seed};
+  Timestamp now = kT0;
+  for (; run.ticks < 400; ++run.ticks, now += seconds{10}) {
+    Observations obs;
+    obs.generation = 2;
+    obs.desired_revision = kNew;
+    obs.stable = run.world.stable;
+    obs.canary = run.world.canary;
+    obs.observed_weight = run.world.weight;
+    if (analysisDue(spec, run.status, now)) {
+      std::vector<api::MetricResult> round;
+      for (const auto& metric : spec.analysis.metrics) {
+        round.push_back(checkMetric(metric, metric_value, now));
+      }
+      obs.analysis = round;
+    }
+    const Decision d = decide(spec, run.status, obs, now);
+    std::size_t applied = d.actions.size();
+    bool write_status = true;
+    if (crash_seed != 0 && random.next() % 3 == 0) {  // killed mid-reconcile
+      applied = random.next() % (d.actions.size() + 1);
+      write_status = false;
+    }
+    for (std::size_t i = 0; i < applied; ++i) run.world.apply(d.actions[i]);
+    if (write_status) run.status = d.status;
+    run.world.tick();
+    run.dead_route_seen = run.dead_route_seen || run.world.allTrafficOnDeadRole();
+    const bool settled =
+        (run.status.phase == Phase::kSucceeded && run.status.stable_revision == kNew) ||
+        run.status.phase == Phase::kFailed;
+    if (settled && run.world.weight == 0 && run.world.canary.replicas == 0) break;
+  }
+  return run;
+}
+
+api::ModelDeploymentSpec analysedSpec(api::TrafficProvider provider) {
+  api::ModelDeploymentSpec spec;
+  spec.replicas = 4;
+  spec.traffic.provider = provider;
+  api::Step ten;
+  ten.set_weight = 10;
+  api::Step minute;
+  minute.pause = api::PauseStep{Duration{seconds{60}}};
+  api::Step half;
+  half.set_weight = 50;
+  spec.strategy.steps = {ten, minute, half, minute};
+  api::MetricSpec error_rate;
+  error_rate.name = "error-rate";
+  error_rate.builtin = api::BuiltinMetric::kErrorRate;
+  error_rate.max = 1.0;
+  spec.analysis.metrics = {error_rate};
+  spec.analysis.interval = seconds{30};
+  spec.analysis.failure_limit = 2;
+  spec.progress_deadline_seconds = 120;
+  return spec;
+}
+
+const api::TrafficProvider kProviders[] = {api::TrafficProvider::kGatewayApi,
+                                           api::TrafficProvider::kReplicas};
+
+TEST(SimulationTest, GoodRolloutReachesSucceeded) {
+  for (auto provider : kProviders) {
+    const Outcome run = simulate(analysedSpec(provider), 0.1);
+    SCOPED_TRACE(static_cast<int>(provider));
+    EXPECT_EQ(run.status.phase, Phase::kSucceeded);
+    EXPECT_EQ(run.status.stable_revision, kNew);
+    EXPECT_EQ(run.world.stable.revision, kNew);
+    EXPECT_EQ(run.world.weight, 0);
+    EXPECT_EQ(run.world.canary.replicas, 0);
+    EXPECT_EQ(run.status.history.back().outcome, api::Outcome::kPromoted);
+    EXPECT_FALSE(run.dead_route_seen);
+    EXPECT_GE(run.ticks, 18);  // 30 s + 60 s + 30 s + 60 s of steps, each step gated
+    EXPECT_LT(run.ticks, 400);
+  }
+}
+
+TEST(SimulationTest, FailingAnalysisEndsFailedWithTrafficOnStable) {
+  for (auto provider : kProviders) {
+    const Outcome run = simulate(analysedSpec(provider), 5.0);
+    SCOPED_TRACE(static_cast<int>(provider));
+    EXPECT_EQ(run.status.phase, Phase::kFailed);
+    EXPECT_EQ(run.status.stable_revision, kOld);
+    EXPECT_EQ(run.world.stable.revision, kOld);
+    EXPECT_EQ(run.world.weight, 0);
+    EXPECT_EQ(run.world.canary.replicas, 0);
+    EXPECT_EQ(run.status.history.back().reason, "FailedChecks");
+    EXPECT_EQ(run.status.failed_checks, 2);
+    EXPECT_FALSE(run.dead_route_seen);
+  }
+}
+
+TEST(SimulationTest, CanaryThatNeverStartsEndsFailedAtTheDeadline) {
+  const Outcome run = simulate(analysedSpec(api::TrafficProvider::kGatewayApi), 0.1, kNew);
+  EXPECT_EQ(run.status.phase, Phase::kFailed);
+  EXPECT_EQ(run.status.history.back().reason, "ProgressDeadlineExceeded");
+  EXPECT_EQ(run.world.weight, 0);
+  EXPECT_FALSE(run.dead_route_seen);
+}
+
+TEST(SimulationTest, ControllerKilledBetweenWritesStillConverges) {
+  for (std::uint64_t seed = 1; seed <= 40; ++seed) {
+    for (auto provider : kProviders) {
+      SCOPED_TRACE("seed " + std::to_string(seed));
+      const Outcome good = simulate(analysedSpec(provider), 0.1, "", seed);
+      EXPECT_EQ(good.status.phase, Phase::kSucceeded);
+      EXPECT_EQ(good.world.stable.revision, kNew);
+      EXPECT_EQ(good.world.weight, 0);
+      EXPECT_FALSE(good.dead_route_seen);
+      const Outcome bad = simulate(analysedSpec(provider), 5.0, "", seed);
+      EXPECT_EQ(bad.status.phase, Phase::kFailed);
+      EXPECT_EQ(bad.world.stable.revision, kOld);
+      EXPECT_EQ(bad.world.weight, 0);
+      EXPECT_EQ(bad.world.canary.replicas, 0);
+      EXPECT_FALSE(bad.dead_route_seen);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace aviary::rollout
