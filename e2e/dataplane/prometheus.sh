@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Starts (start) or stops (stop) the test bed's Prometheus (Debian's) on a free loopback port.
+# It scrapes every target listed in $AVIARY_CLUSTER_DIR/dataplane/targets/*.json (file_sd) every 2 s; the
+# data-plane runner writes one such file per running pod, labelled namespace/pod/revision/model.
+# Its URL goes to $AVIARY_CLUSTER_DIR/prometheus-url.
+set -o errexit -o nounset -o pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=e2e/lib/common.sh
+source "${here}/../lib/common.sh"
+
+dir="${AVIARY_CLUSTER_DIR}"
+targets="${dir}/dataplane/targets"
+
+start() {
+  if process_alive prometheus; then return; fi
+  command -v prometheus >/dev/null || die "prometheus is not installed (Debian package prometheus)"
+  mkdir -p "${dir}/prometheus/data" "${targets}"
+  cat >"${dir}/prometheus/prometheus.yml" <<EOC
+global:
+  scrape_interval: 2s
+  scrape_timeout: 1s
+  evaluation_interval: 2s
+scrape_configs:
+- job_name: aviary-pods
+  honor_labels: true  # a pod's own model/revision labels win over the target's
+  file_sd_configs:
+  - files: ['${targets}/*.json']
+    refresh_interval: 1s
+EOC
+  local port
+  port="$(free_port)"
+  start_process prometheus prometheus \
+    --config.file "${dir}/prometheus/prometheus.yml" \
+    --storage.tsdb.path "${dir}/prometheus/data" \
+    --storage.tsdb.retention.time 2h \
+    --web.listen-address "127.0.0.1:${port}" \
+    --web.enable-lifecycle --log.level warn
+  local url="http://127.0.0.1:${port}"
+  wait_until 60 "Prometheus /-/ready" curl -fsS "${url}/-/ready" || {
+    process_alive_or_dump prometheus
+    return 1
+  }
+  echo "${url}" >"${dir}/prometheus-url"
+}
+
+case "${1:-}" in
+start) start ;;
+stop) stop_process prometheus ;;
+*) die "usage: $0 start|stop" ;;
+esac

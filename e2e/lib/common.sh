@@ -1,0 +1,139 @@
+# Shared helpers of the e2e scripts. Sourced, not run.
+# shellcheck shell=bash
+
+E2E_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+REPO_ROOT="$(cd "${E2E_DIR}/.." && pwd)"
+export REPO_ROOT
+# shellcheck source=e2e/versions.env
+source "${E2E_DIR}/versions.env"
+
+AVIARY_CLUSTER_DIR="${AVIARY_CLUSTER_DIR:-/tmp/aviary-cluster}"
+AVIARY_BIN_CACHE="${AVIARY_BIN_CACHE:-${XDG_CACHE_HOME:-${HOME}/.cache}/aviary}"
+export AVIARY_CLUSTER_DIR AVIARY_BIN_CACHE
+
+log() { printf '%s [e2e] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() {
+  log "error: $*"
+  exit 1
+}
+
+cache_dir() { echo "${AVIARY_BIN_CACHE}/$1/$2"; }
+
+# The binaries of the test bed, from the cache (see build-binaries.sh).
+bin_path() {
+  case "$1" in
+  kube-apiserver | kube-controller-manager | kube-scheduler | kubectl) echo "$(cache_dir kubernetes "${K8S_VERSION}")/$1" ;;
+  etcd) echo "$(cache_dir etcd "${ETCD_VERSION}")/etcd" ;;
+  kwok) echo "$(cache_dir kwok "${KWOK_VERSION}")/kwok" ;;
+  helm) echo "$(cache_dir helm "${HELM_VERSION}")/helm" ;;
+  *) die "unknown binary $1" ;;
+  esac
+}
+
+# Prints a line every 30 s while PID runs, so a long cold build shows it is alive; returns PID's status.
+progress_while() {
+  local pid="$1" what="$2" waited=0
+  while kill -0 "${pid}" 2>/dev/null; do
+    sleep 5
+    waited=$((waited + 5))
+    if ((waited % 30 == 0)); then log "${what}: still building (${waited}s)"; fi
+  done
+  wait "${pid}"
+}
+
+# A free TCP port on 127.0.0.1, not among those this test bed already handed out.
+free_port() {
+  local port
+  for _ in $(seq 1 200); do
+    port=$((20000 + RANDOM % 30000))
+    if ! (echo >/dev/tcp/127.0.0.1/"${port}") 2>/dev/null &&
+      ! grep -qx "${port}" "${AVIARY_CLUSTER_DIR}/ports" 2>/dev/null; then
+      echo "${port}" >>"${AVIARY_CLUSTER_DIR}/ports"
+      echo "${port}"
+      return
+    fi
+  done
+  die "no free port found"
+}
+
+# Runs kubectl against the test bed.
+kc() { "$(bin_path kubectl)" --kubeconfig "${AVIARY_CLUSTER_DIR}/kubeconfig" "$@"; }
+
+# wait_until TIMEOUT_S DESCRIPTION COMMAND...: retries COMMAND every second until it succeeds.
+wait_until() {
+  local timeout="$1" what="$2"
+  shift 2
+  local deadline=$((SECONDS + timeout))
+  until "$@" >/dev/null 2>&1; do
+    if ((SECONDS >= deadline)); then
+      log "timed out after ${timeout}s waiting for ${what}"
+      return 1
+    fi
+    sleep 1
+  done
+}
+
+# start_process NAME COMMAND...: runs COMMAND in the background, output appended to logs/NAME.log, and records
+# its PID in pids/NAME and the kernel's start time of that PID in pids/NAME.start, so that a recycled PID is
+# never taken for ours (the start time survives exec, unlike argv[0]).
+# fd 9 (up.sh's lock) is closed for the child so that a running test bed does not hold the lock.
+start_process() {
+  local name="$1"
+  shift
+  mkdir -p "${AVIARY_CLUSTER_DIR}/pids" "${AVIARY_CLUSTER_DIR}/logs"
+  log "starting ${name}"
+  nohup "$@" >>"${AVIARY_CLUSTER_DIR}/logs/${name}.log" 2>&1 </dev/null 9>&- &
+  local pid=$!
+  echo "${pid}" >"${AVIARY_CLUSTER_DIR}/pids/${name}"
+  proc_start_time "${pid}" >"${AVIARY_CLUSTER_DIR}/pids/${name}.start" || true
+}
+
+# Field 22 of /proc/PID/stat (after the parenthesised command name, which may hold spaces).
+proc_start_time() {
+  local stat
+  stat="$(cat "/proc/$1/stat" 2>/dev/null)" || return 1
+  stat="${stat##*) }"
+  # shellcheck disable=SC2086
+  set -- ${stat}
+  echo "${20}"
+}
+
+# process_alive NAME: the recorded process still runs (and is the one that was started).
+process_alive() {
+  local f="${AVIARY_CLUSTER_DIR}/pids/$1" pid state
+  [[ -s "${f}" ]] || return 1
+  pid="$(cat "${f}")"
+  [[ "$(proc_start_time "${pid}")" == "$(cat "${f}.start" 2>/dev/null)" ]] || return 1
+  state="$(cat "/proc/${pid}/stat" 2>/dev/null)" || return 1
+  state="${state##*) }"
+  [[ "${state:0:1}" != Z ]]
+}
+
+process_alive_or_dump() {
+  if ! process_alive "$1"; then
+    log "$1 is not running; last lines of its log:"
+    tail -n 30 "${AVIARY_CLUSTER_DIR}/logs/$1.log" >&2 || true
+    return 1
+  fi
+}
+
+# stop_process NAME [TIMEOUT_S]: SIGTERM to the recorded PID, SIGKILL after TIMEOUT_S (default 20), then
+# forgets it. Never signals anything it did not start.
+stop_process() {
+  local name="$1" timeout="${2:-20}" f pid
+  f="${AVIARY_CLUSTER_DIR}/pids/${name}"
+  [[ -f "${f}" ]] || return 0
+  if process_alive "${name}"; then
+    pid="$(cat "${f}")"
+    log "stopping ${name} (pid ${pid})"
+    kill -TERM "${pid}" 2>/dev/null || true
+    local deadline=$((SECONDS + timeout))
+    while process_alive "${name}" && ((SECONDS < deadline)); do sleep 0.2; done
+    if process_alive "${name}"; then
+      log "${name} ignored SIGTERM for ${timeout}s: SIGKILL"
+      kill -KILL "${pid}" 2>/dev/null || true
+      while process_alive "${name}"; do sleep 0.1; done
+    fi
+  fi
+  rm -f "${f}" "${f}.start"
+}
