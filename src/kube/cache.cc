@@ -10,13 +10,24 @@ void Cache::addIndex(const std::string& name, IndexFunc index) {
   indexes_[name];
 }
 
-void Cache::indexLocked(const std::string& key, const Json& object, bool add) {
+ObjectPtr Cache::parse(const Entry& entry) {
+  return std::make_shared<const Json>(Json::parse(entry.text));
+}
+
+void Cache::indexLocked(const std::string& key, const Entry& entry) {
+  std::size_t i = 0;
   for (const auto& [name, func] : index_funcs_) {
     auto& index = indexes_[name];
-    for (const auto& value : func(object)) {
-      if (add) {
-        index[value].insert(key);
-      } else if (auto it = index.find(value); it != index.end()) {
+    for (const auto& value : entry.index[i++]) index[value].insert(key);
+  }
+}
+
+void Cache::unindexLocked(const std::string& key, const Entry& entry) {
+  std::size_t i = 0;
+  for (const auto& [name, func] : index_funcs_) {
+    auto& index = indexes_[name];
+    for (const auto& value : entry.index[i++]) {
+      if (auto it = index.find(value); it != index.end()) {
         it->second.erase(key);
         if (it->second.empty()) index.erase(it);
       }
@@ -26,12 +37,22 @@ void Cache::indexLocked(const std::string& key, const Json& object, bool add) {
 
 ObjectPtr Cache::upsert(ObjectPtr object) {
   std::string key = objectKey(*object);
+  Entry entry;
+  entry.text = object->dump();
+  entry.text.shrink_to_fit();
   std::unique_lock lock(mutex_);
-  ObjectPtr& slot = objects_[key];
-  ObjectPtr previous = std::move(slot);
-  if (previous) indexLocked(key, *previous, false);
-  indexLocked(key, *object, true);
-  slot = std::move(object);
+  for (const auto& [name, func] : index_funcs_) entry.index.push_back(func(*object));
+  ObjectPtr previous;
+  auto it = objects_.find(key);
+  if (it != objects_.end()) {
+    previous = parse(it->second);
+    unindexLocked(key, it->second);
+    it->second = std::move(entry);
+    indexLocked(key, it->second);
+  } else {
+    auto [inserted, ok] = objects_.emplace(key, std::move(entry));
+    indexLocked(key, inserted->second);
+  }
   return previous;
 }
 
@@ -39,23 +60,28 @@ ObjectPtr Cache::erase(const std::string& key) {
   std::unique_lock lock(mutex_);
   auto it = objects_.find(key);
   if (it == objects_.end()) return nullptr;
-  ObjectPtr previous = std::move(it->second);
+  ObjectPtr previous = parse(it->second);
+  unindexLocked(key, it->second);
   objects_.erase(it);
-  indexLocked(key, *previous, false);
   return previous;
 }
 
 ObjectPtr Cache::get(const std::string& key) const {
   std::shared_lock lock(mutex_);
   auto it = objects_.find(key);
-  return it == objects_.end() ? nullptr : it->second;
+  return it == objects_.end() ? nullptr : parse(it->second);
+}
+
+bool Cache::contains(const std::string& key) const {
+  std::shared_lock lock(mutex_);
+  return objects_.contains(key);
 }
 
 std::vector<ObjectPtr> Cache::list() const {
   std::shared_lock lock(mutex_);
   std::vector<ObjectPtr> out;
   out.reserve(objects_.size());
-  for (const auto& [key, object] : objects_) out.push_back(object);
+  for (const auto& [key, entry] : objects_) out.push_back(parse(entry));
   return out;
 }
 
@@ -66,7 +92,7 @@ std::vector<ObjectPtr> Cache::byIndex(const std::string& index, const std::strin
   if (by_name == indexes_.end()) return out;
   auto keys = by_name->second.find(value);
   if (keys == by_name->second.end()) return out;
-  for (const auto& key : keys->second) out.push_back(objects_.at(key));
+  for (const auto& key : keys->second) out.push_back(parse(objects_.at(key)));
   return out;
 }
 

@@ -316,6 +316,11 @@ Status FakeKube::remove(const ResourceRef& ref, const kube::DeleteOptions& optio
 
 Status FakeKube::watch(const ResourceRef& ref, const kube::WatchOptions& options,
                        const kube::WatchHandler& on_event, std::stop_token stop) {
+  // Registered before taking the lock: when stop is already requested the callback runs right here.
+  std::stop_callback wake(stop, [this] {
+    std::lock_guard guard(mutex_);
+    changed_.notify_all();
+  });
   std::unique_lock lock(mutex_);
   if (auto failure = takeFailure("watch")) return fail(*failure);
   AVIARY_ASSIGN_OR_RETURN(kube::LabelSelector selector,
@@ -346,10 +351,6 @@ Status FakeKube::watch(const ResourceRef& ref, const kube::WatchOptions& options
   while (next < history_.size() && history_[next].version <= from) ++next;
   int generation = watch_generation_;
   ++open_watches_;
-  std::stop_callback wake(stop, [this] {
-    std::lock_guard guard(mutex_);
-    changed_.notify_all();
-  });
   Status result;
   while (true) {
     next = std::min(next, history_.size());  // compact() may have dropped history

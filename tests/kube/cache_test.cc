@@ -18,9 +18,10 @@ TEST(CacheTest, StoresByNamespaceAndNameAndReturnsThePrevious) {
   EXPECT_EQ(cache.upsert(object("ml", "a")), nullptr);
   auto second = object("ml", "a");
   EXPECT_NE(cache.upsert(second), nullptr);
-  EXPECT_EQ(cache.get("ml/a"), second);
+  EXPECT_EQ(*cache.get("ml/a"), *second);
+  EXPECT_TRUE(cache.contains("ml/a"));
   EXPECT_EQ(cache.size(), 1u);
-  EXPECT_EQ(cache.erase("ml/a"), second);
+  EXPECT_EQ(*cache.erase("ml/a"), *second);
   EXPECT_EQ(cache.get("ml/a"), nullptr);
   EXPECT_EQ(cache.erase("ml/a"), nullptr);
 }
