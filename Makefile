@@ -2,10 +2,10 @@
 BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc)
-SOURCES = $(shell git ls-files --cached --others --exclude-standard -- 'src/*.h' 'src/*.cc' 'tests/*.h' 'tests/*.cc' 'e2e/*.cc' 'bench/*.cc' 2>/dev/null)
+SOURCES = $(shell git ls-files --cached --others --exclude-standard -- 'src/*.h' 'src/*.cc' 'tests/*.h' 'tests/*.cc' 'e2e/*.cc' 'bench/*.cc' 'fuzz/*.cc' 2>/dev/null)
 
 .DEFAULT_GOAL := help
-.PHONY: help deps configure build test unit fmt fmt-check lint clean
+.PHONY: help deps configure build test unit e2e cluster-up cluster-down fmt fmt-check lint clean bench fuzz
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -25,6 +25,15 @@ test: ## The full test run: deps, build, unit tests, then the e2e suite on a loc
 unit: build ## Unit tests only (ctest)
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
+e2e: ## The e2e suite alone (brings the local control plane up and down itself)
+	@e2e/run.sh
+
+cluster-up: ## Start the local control plane (etcd, kube-apiserver, kwok, Prometheus); idempotent
+	@e2e/cluster/up.sh
+
+cluster-down: ## Stop every process cluster-up started
+	@e2e/cluster/down.sh
+
 fmt: ## Format the C++ sources in place
 	@clang-format -i $(SOURCES)
 
@@ -33,6 +42,12 @@ fmt-check: ## Fail if any C++ source is not formatted
 
 lint: fmt-check ## Format check plus the layering rule of DESIGN.md
 	@scripts/check-layering.sh
+
+bench: ## Sidecar vs in-process XGBoost vs MLServer (bench/run.sh; minutes, needs PyPI once)
+	@bench/run.sh
+
+fuzz: ## libFuzzer (ASan/UBSan/LSan) over the request parser and the model loader, FUZZ_SECONDS each
+	@fuzz/run.sh
 
 clean: ## Remove the build folder
 	@rm -rf $(BUILD_DIR)

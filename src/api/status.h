@@ -13,7 +13,7 @@ namespace aviary::api {
 
 enum class Phase {
   kInitializing,  // first revision, no stable yet
-  kProgressing,   // canary running, steps advancing under analysis
+  kProgressing,   // canary running: the shadow stage, then steps advancing under analysis
   kPaused,        // at an indefinite pause step, or paused by a user
   kPromoting,     // stable is taking the canary's revision
   kSucceeded,     // the desired revision is stable and serves 100 %
@@ -82,6 +82,9 @@ struct ModelDeploymentStatus {
   std::int32_t canary_weight = 0;
   std::int32_t failed_checks = 0;
   bool paused_by_user = false;
+  // In the shadow stage (spec.strategy.shadow): before step 0 the canary runs at weight 0 and the
+  // router mirrors traffic to it. The stage's timer is step_started_at.
+  bool shadowing = false;
   std::optional<Timestamp>
       rollout_started_at;  // canary created; progress deadline counts from here
   std::optional<Timestamp>

@@ -82,6 +82,7 @@ Result<ModelDeploymentStatus> statusFromJson(const json& status_json) {
   status.canary_weight = narrow(in.integer("canaryWeight"));
   status.failed_checks = narrow(in.integer("failedChecks"));
   status.paused_by_user = in.boolean("pausedByUser").value_or(false);
+  status.shadowing = in.boolean("shadowing").value_or(false);
   status.rollout_started_at = in.time("rolloutStartedAt");
   status.step_started_at = in.time("stepStartedAt");
   status.last_analysis_at = in.time("lastAnalysisAt");
@@ -103,6 +104,7 @@ json toJson(const ModelDeploymentStatus& status) {
   if (!status.stable_revision.empty()) out["stableRevision"] = status.stable_revision;
   if (!status.canary_revision.empty()) out["canaryRevision"] = status.canary_revision;
   if (status.paused_by_user) out["pausedByUser"] = true;
+  if (status.shadowing) out["shadowing"] = true;
   putTime(out, "rolloutStartedAt", status.rollout_started_at);
   putTime(out, "stepStartedAt", status.step_started_at);
   putTime(out, "lastAnalysisAt", status.last_analysis_at);

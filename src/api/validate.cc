@@ -96,7 +96,8 @@ void validateTraffic(const TrafficSpec& traffic, Problems& problems) {
   }
 }
 
-void validateStrategy(const StrategySpec& strategy, Problems& problems) {
+void validateStrategy(const StrategySpec& strategy, const TrafficSpec& traffic,
+                      Problems& problems) {
   if (strategy.steps.size() > kMaxSteps) {
     problems.add("spec.strategy.steps", "must have at most " + std::to_string(kMaxSteps) +
                                             " steps, got " + std::to_string(strategy.steps.size()));
@@ -116,6 +117,11 @@ void validateStrategy(const StrategySpec& strategy, Problems& problems) {
   }
   if (strategy.shadow && strategy.shadow->duration.count() <= 0) {
     problems.add("spec.strategy.shadow.duration", "must be positive");
+  }
+  if (strategy.shadow && traffic.provider == TrafficProvider::kReplicas) {
+    problems.add("spec.strategy.shadow",
+                 "needs a mesh provider (gatewayAPI, istio or nginx): the replicas provider "
+                 "splits traffic by pod count and cannot mirror it");
   }
 }
 
@@ -183,7 +189,7 @@ std::vector<FieldError> validate(const ModelDeploymentSpec& spec) {
     problems.add("spec.replicas", outOfRange(1, kMaxReplicas, spec.replicas));
   }
   validateTraffic(spec.traffic, problems);
-  validateStrategy(spec.strategy, problems);
+  validateStrategy(spec.strategy, spec.traffic, problems);
   validateAnalysis(spec.analysis, problems);
   if (spec.progress_deadline_seconds < 10 || spec.progress_deadline_seconds > 86400) {
     problems.add("spec.progressDeadlineSeconds",

@@ -10,6 +10,7 @@
 #include "api/status.h"
 #include "common/clock.h"
 #include "common/duration.h"
+#include "rollout/replicas.h"  // canaryReplicas / stableReplicas, part of this interface
 
 // The rollout state machine, as one pure function: what the controller saw goes in, the next status
 // and the writes to make come out. No I/O, no threads, no clock reads (`now` is an argument).
@@ -46,6 +47,9 @@ struct Observations {
   // Canary percent the router reports now; nullopt when it could not be read. For the `replicas`
   // provider the weight is the replica ratio decide() asks for and this field is not consulted.
   std::optional<std::int32_t> observed_weight;
+  // Whether the router mirrors traffic to the canary now; nullopt when it could not be read. A
+  // mirror reported on outside the shadow stage is turned off.
+  std::optional<bool> observed_mirror;
   // Set when the controller ran an analysis round now (it asks analysisDue() first). Build the
   // results with checkMetric() / providerError() from rollout/analysis.h.
   std::optional<std::vector<api::MetricResult>> analysis;
@@ -66,6 +70,14 @@ struct SetWeight {
   friend bool operator==(const SetWeight&, const SetWeight&) = default;
 };
 
+// Mirror (a copy of) every request to the canary as well, and discard the canary's answers; or
+// stop mirroring. Clients only ever get the stable's answer. decide() mirrors exactly during the
+// shadow stage (status.shadowing) and turns mirroring off on every way out of it.
+struct SetMirror {
+  bool enabled = false;
+  friend bool operator==(const SetMirror&, const SetMirror&) = default;
+};
+
 enum class EventType { kNormal, kWarning };
 struct EmitEvent {
   EventType type = EventType::kNormal;
@@ -74,11 +86,11 @@ struct EmitEvent {
   friend bool operator==(const EmitEvent&, const EmitEvent&) = default;
 };
 
-using Action = std::variant<EnsureRevision, SetWeight, EmitEvent>;
+using Action = std::variant<EnsureRevision, SetWeight, SetMirror, EmitEvent>;
 
 // The controller applies `actions` in order (stop at the first error; the next reconcile redoes
-// what is left, every action being idempotent), then writes `status`. Deployments and weights come
-// before the status so that a status never claims what the world does not yet have.
+// what is left, every action being idempotent), then writes `status`. Deployments, weights and the
+// mirror come before the status so that a status never claims what the world does not yet have.
 struct Decision {
   api::ModelDeploymentStatus status;
   std::vector<Action> actions;
@@ -90,19 +102,12 @@ Decision decide(const api::ModelDeploymentSpec& spec, const api::ModelDeployment
                 const Observations& observations, Timestamp now);
 
 // Whether the controller should run an analysis round now and pass it in Observations::analysis.
-// True while a canary takes traffic under steps (Progressing or Paused), metrics are configured,
-// and one interval has passed since both the current step began and the previous round: the
-// first round of a step therefore looks only at traffic at that step's weight.
+// True while a canary takes traffic under steps or mirrored traffic in the shadow stage
+// (Progressing or Paused), metrics are configured, and one interval has passed since both the
+// current step (or stage) began and the previous round: the first round of a step therefore looks
+// only at traffic at that step's weight.
 bool analysisDue(const api::ModelDeploymentSpec& spec, const api::ModelDeploymentStatus& status,
                  Timestamp now);
-
-// Replicas each role runs for a canary weight. Mesh providers split traffic themselves, so both
-// roles run spec.replicas. The `replicas` provider realises the weight as a replica ratio behind
-// one Service: canary = clamp(ceil(R*w/100), 1, R), stable = max(1, R - canary), except that at
-// w = 0 (canary starting, not yet taking a step's weight) stable keeps all R. With R = 1 a running
-// canary means one pod each (50 %), the best a replica ratio can do.
-std::int32_t canaryReplicas(const api::ModelDeploymentSpec& spec, std::int32_t weight);
-std::int32_t stableReplicas(const api::ModelDeploymentSpec& spec, std::int32_t weight);
 
 // Readiness re-check interval while waiting on pods (watch events usually come first).
 inline constexpr Duration kReadinessPoll = std::chrono::seconds(5);

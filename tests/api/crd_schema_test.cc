@@ -178,5 +178,14 @@ TEST(CrdSchemaTest, CrossFieldRulesAreDeclaredAsCel) {
   EXPECT_TRUE(messages.contains("gatewayAPI is required when provider is gatewayAPI"));
 }
 
+TEST(CrdSchemaTest, ShadowWithoutAMeshIsRejectedAsCel) {
+  std::set<std::string> messages;
+  for (const auto& rule : schemaAt("spec").at("x-kubernetes-validations")) {
+    messages.insert(rule.at("message"));
+  }
+  EXPECT_TRUE(messages.contains(
+      "strategy.shadow needs a mesh provider: the replicas provider cannot mirror traffic"));
+}
+
 }  // namespace
 }  // namespace aviary::api

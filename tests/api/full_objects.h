@@ -80,6 +80,7 @@ inline ModelDeploymentStatus fullStatus() {
   status.canary_weight = 10;
   status.failed_checks = 1;
   status.paused_by_user = true;
+  status.shadowing = true;
   status.rollout_started_at = at("2026-11-25T09:00:00Z");
   status.step_started_at = at("2026-11-25T09:01:00.500Z");
   status.last_analysis_at = at("2026-11-25T09:02:00Z");

@@ -67,6 +67,10 @@ const Case kCases[] = {
     {"ZeroShadow",
      [](auto& s) { s.strategy.shadow->duration = Duration{0}; },
      {"spec.strategy.shadow.duration: must be positive"}},
+    {"ShadowWithReplicasProvider",
+     [](auto& s) { s.traffic.provider = TrafficProvider::kReplicas; },
+     {"spec.strategy.shadow: needs a mesh provider (gatewayAPI, istio or nginx): the replicas "
+      "provider splits traffic by pod count and cannot mirror it"}},
     {"SubSecondInterval",
      [](auto& s) { s.analysis.interval = Duration{500}; },
      {"spec.analysis.interval: must be at least 1s"}},

@@ -219,6 +219,9 @@ std::string describe(const Action& a) {
   if (const auto* w = std::get_if<SetWeight>(&a)) {
     return "SetWeight{" + std::to_string(w->canary_percent) + "}";
   }
+  if (const auto* m = std::get_if<SetMirror>(&a)) {
+    return std::string("SetMirror{") + (m->enabled ? "on" : "off") + "}";
+  }
   return "Event{" + std::get<EmitEvent>(a).reason + "}";
 }
 std::string describe(const std::vector<Action>& actions) {
@@ -669,6 +672,25 @@ TEST(DecideTest, AnalysisGatesEveryStep) {
   });
 }
 
+TEST(DecideTest, RoundThatEndedTheStepDoesNotOpenTheNextOne) {
+  // The round at 61 s passed step 1 (10 %) and step 2 (50 %) began at that instant: its window
+  // saw only 10 % traffic, so step 2 still waits for a round of its own.
+  auto entered = passedRoundAt(running(2, 50), at(61));
+  entered.step_started_at = at(61);
+  runCases({
+      {"RoundAtTheStepStartIsThePreviousStepsRound",
+       kAnalysed,
+       entered,
+       seen(kCanary, healthy(kStable), healthy(kCanary), 50),
+       at(65),
+       Phase::kProgressing,
+       {SetWeight{50}, ensureStable(kStable), ensureCanary(kCanary)},
+       {},
+       {{"Reconciling", "True/Analysing"}},
+       [](const Decision& d) { EXPECT_EQ(d.status.current_step, 2); }},
+  });
+}
+
 TEST(DecideTest, RollbackSendsTrafficToStableFirst) {
   runCases({
       {"RollbackWaitsForWeightZero",
@@ -963,6 +985,339 @@ TEST(DecideTest, ManualRequests) {
        {"RequestIgnored"},
        {}},
   });
+}
+
+// ---- the shadow stage ---------------------------------------------------------------------------
+
+// kAnalysed with a two-minute shadow stage before step 0.
+api::ModelDeploymentSpec shadowed(api::ModelDeploymentSpec spec = kAnalysed) {
+  spec.strategy.shadow = api::ShadowSpec{Duration{seconds{120}}};
+  return spec;
+}
+
+// kCanary in the shadow stage, begun at at(0).
+api::ModelDeploymentStatus shadowing(Phase phase = Phase::kProgressing) {
+  auto s = running(0, 0, phase);
+  s.shadowing = true;
+  return s;
+}
+
+Observations mirrored(RoleObservation canary, std::optional<bool> mirror = true) {
+  auto o = seen(kCanary, healthy(kStable), std::move(canary), 0);
+  o.observed_mirror = mirror;
+  return o;
+}
+
+TEST(DecideTest, ShadowStageMirrorsBeforeStepZero) {
+  const SetMirror on{true};
+  const SetMirror off{false};
+  runCases({
+      {"NewRevisionStartsInTheShadowStage",
+       shadowed(),
+       succeeded(kStable),
+       seen(kCanary, healthy(kStable), absent(), 0),
+       at(0),
+       Phase::kProgressing,
+       {ensureStable(kStable), ensureCanary(kCanary), SetWeight{0}, on},
+       {"RolloutStarted"},
+       {{"Reconciling", "True/Progressing"}},
+       [](const Decision& d) {
+         EXPECT_TRUE(d.status.shadowing);
+         EXPECT_EQ(d.status.current_step, 0);
+         EXPECT_EQ(d.status.canary_weight, 0);
+       }},
+      {"UnreadyCanaryIsMirroredButTheStageHasNotBegun",
+       shadowed(),
+       shadowing(),
+       mirrored(starting(kCanary)),
+       at(20),
+       Phase::kProgressing,
+       {SetWeight{0}, on, ensureStable(kStable), ensureCanary(kCanary)},
+       {},
+       {{"Reconciling", "True/Progressing"}},
+       [](const Decision& d) {
+         EXPECT_EQ(d.status.step_started_at, at(20));
+         EXPECT_EQ(d.status.message, "waiting for canary canary2: 0/3 ready");
+       }},
+      {"ReadyCanaryIsShadowed",
+       shadowed(),
+       passedRoundAt(shadowing(), at(30)),
+       mirrored(healthy(kCanary)),
+       at(45),
+       Phase::kProgressing,
+       {SetWeight{0}, on, ensureStable(kStable), ensureCanary(kCanary)},
+       {},
+       {{"Reconciling", "True/Shadowing"}, {"Ready", "False/Shadowing"}},
+       [](const Decision& d) {
+         EXPECT_TRUE(d.status.shadowing);
+         EXPECT_EQ(d.status.message, "shadow 45s/2m, mirroring to canary2");
+         EXPECT_EQ(d.requeue_after, Duration{seconds{15}});  // the next round
+       }},
+      {"StageHoldsUntilItsDuration",
+       shadowed(),
+       passedRoundAt(shadowing(), at(90)),
+       mirrored(healthy(kCanary)),
+       at(100),
+       Phase::kProgressing,
+       {SetWeight{0}, on, ensureStable(kStable), ensureCanary(kCanary)},
+       {},
+       {{"Reconciling", "True/Shadowing"}},
+       [](const Decision& d) { EXPECT_TRUE(d.status.shadowing); }},
+      {"ElapsedStageWaitsForARoundOfItsOwn",
+       shadowed(),
+       passedRoundAt(shadowing(), at(-5)),
+       mirrored(healthy(kCanary)),
+       at(130),
+       Phase::kProgressing,
+       {SetWeight{0}, on, ensureStable(kStable), ensureCanary(kCanary)},
+       {},
+       {{"Reconciling", "True/Shadowing"}},
+       [](const Decision& d) { EXPECT_TRUE(d.status.shadowing); }},
+      {"ElapsedStageWithPassingRoundStopsMirroringThenTakesStepZero",
+       shadowed(),
+       passedRoundAt(shadowing(), at(100)),
+       withRound(mirrored(healthy(kCanary)), 0.2),
+       at(125),
+       Phase::kProgressing,
+       {off, SetWeight{10}, ensureStable(kStable), ensureCanary(kCanary)},
+       {"ShadowCompleted"},
+       {{"Reconciling", "True/Progressing"}},
+       [](const Decision& d) {
+         EXPECT_FALSE(d.status.shadowing);
+         EXPECT_EQ(d.status.current_step, 0);
+         EXPECT_EQ(d.status.canary_weight, 10);
+         EXPECT_EQ(d.status.step_started_at, at(125));
+         EXPECT_EQ(d.status.message, "step 1/4, 10% to canary2");
+       }},
+      {"StageWithoutMetricsEndsOnItsDuration",
+       shadowed(kSteps),
+       shadowing(),
+       mirrored(healthy(kCanary)),
+       at(120),
+       Phase::kProgressing,
+       {off, SetWeight{10}, ensureStable(kStable), ensureCanary(kCanary)},
+       {"ShadowCompleted"},
+       {}},
+      {"ShadowRemovedFromTheSpecLeavesOnlyTheGate",
+       kAnalysed,
+       passedRoundAt(shadowing(), at(10)),
+       mirrored(healthy(kCanary)),
+       at(20),
+       Phase::kProgressing,
+       {off, SetWeight{10}, ensureStable(kStable), ensureCanary(kCanary)},
+       {"ShadowCompleted"},
+       {}},
+  });
+}
+
+TEST(DecideTest, ShadowStageFailsLikeAStep) {
+  const SetMirror on{true};
+  const SetMirror off{false};
+  runCases({
+      {"FailedCheckDuringShadowCounts",
+       shadowed(),
+       shadowing(),
+       withRound(mirrored(healthy(kCanary)), 5.0),
+       at(30),
+       Phase::kProgressing,
+       {SetWeight{0}, on, ensureStable(kStable), ensureCanary(kCanary)},
+       {"AnalysisFailed"},
+       {},
+       [](const Decision& d) {
+         EXPECT_EQ(d.status.failed_checks, 1);
+         EXPECT_TRUE(d.status.shadowing);
+       }},
+      {"FailedChecksAtTheLimitStopMirroringAndRollBack",
+       shadowed(),
+       withFailedChecks(shadowing(), 1),
+       withRound(mirrored(healthy(kCanary)), 5.0),
+       at(30),
+       Phase::kFailed,
+       {off, ensureStable(kStable), SetWeight{0}, ensureCanary(kCanary, 0)},
+       {"AnalysisFailed", "RollingBack", "RolledBack"},
+       {{"Stalled", "True/RolledBack"}},
+       [](const Decision& d) {
+         EXPECT_FALSE(d.status.shadowing);
+         EXPECT_EQ(d.status.history.back().reason, "FailedChecks");
+       }},
+      {"CanaryNeverReadyRollsBackAtTheDeadline",
+       shadowed(),
+       shadowing(),
+       mirrored(starting(kCanary)),
+       at(301),
+       Phase::kFailed,
+       {off, ensureStable(kStable), SetWeight{0}, ensureCanary(kCanary, 0)},
+       {"RollingBack", "RolledBack"},
+       {{"Stalled", "True/ProgressDeadlineExceeded"}},
+       [](const Decision& d) { EXPECT_FALSE(d.status.shadowing); }},
+      {"NewRevisionRestartsTheStage",
+       shadowed(),
+       withFailedChecks(passedRoundAt(shadowing(), at(30)), 1),
+       seen(kNext, healthy(kStable), healthy(kCanary), 0),
+       at(40),
+       Phase::kProgressing,
+       {ensureStable(kStable), ensureCanary(kNext), SetWeight{0}, on},
+       {"RolloutRestarted"},
+       {},
+       [](const Decision& d) {
+         EXPECT_TRUE(d.status.shadowing);
+         EXPECT_EQ(d.status.failed_checks, 0);
+         EXPECT_EQ(d.status.step_started_at, at(40));
+       }},
+      {"NewRevisionWithoutShadowStopsMirroring",
+       kAnalysed,
+       shadowing(),
+       seen(kNext, healthy(kStable), healthy(kCanary), 0),
+       at(40),
+       Phase::kProgressing,
+       {ensureStable(kStable), ensureCanary(kNext), SetWeight{0}, off},
+       {"RolloutRestarted"},
+       {},
+       [](const Decision& d) { EXPECT_FALSE(d.status.shadowing); }},
+      {"SpecBackAtStableStopsMirroring",
+       shadowed(),
+       shadowing(),
+       seen(kStable, healthy(kStable), healthy(kCanary), 0),
+       at(40),
+       Phase::kSucceeded,
+       {off, ensureStable(kStable), SetWeight{0}, ensureCanary(kCanary, 0)},
+       {"RollingBack", "RolledBack"},
+       {{"Ready", "True/Succeeded"}}},
+      {"MirrorLeftOnOutsideTheStageIsTurnedOff",
+       shadowed(),
+       succeeded(kStable),
+       [] {
+         auto o = seen(kStable, healthy(kStable), absent(), 0);
+         o.observed_mirror = true;
+         return o;
+       }(),
+       at(0),
+       Phase::kSucceeded,
+       {ensureStable(kStable), SetWeight{0}, off},
+       {},
+       {{"Ready", "True/Succeeded"}}},
+  });
+}
+
+TEST(DecideTest, ShadowStageTakesManualRequests) {
+  const SetMirror on{true};
+  const SetMirror off{false};
+  auto user_paused = shadowing(Phase::kPaused);
+  user_paused.paused_by_user = true;
+  runCases({
+      {"PromoteStepSkipsTheStage",
+       shadowed(),
+       withRequests(shadowing(), promote(api::PromoteRequest::kStep)),
+       mirrored(healthy(kCanary)),
+       at(10),
+       Phase::kProgressing,
+       {off, SetWeight{10}, ensureStable(kStable), ensureCanary(kCanary)},
+       {"ShadowCompleted"},
+       {},
+       [](const Decision& d) {
+         EXPECT_FALSE(d.status.shadowing);
+         EXPECT_EQ(d.status.current_step, 0);
+       }},
+      {"PromoteStepWhileTheCanaryStartsIsRefused",
+       shadowed(),
+       withRequests(shadowing(), promote(api::PromoteRequest::kStep)),
+       mirrored(starting(kCanary)),
+       at(10),
+       Phase::kProgressing,
+       {SetWeight{0}, on, ensureStable(kStable), ensureCanary(kCanary)},
+       {"RequestIgnored"},
+       {},
+       [](const Decision& d) { EXPECT_TRUE(d.status.shadowing); }},
+      {"PromoteFullSkipsEverything",
+       shadowed(),
+       withRequests(shadowing(), promote(api::PromoteRequest::kFull)),
+       mirrored(healthy(kCanary)),
+       at(10),
+       Phase::kPromoting,
+       {off, ensureStable(kCanary), SetWeight{0}, ensureCanary(kCanary)},
+       {"Promoting"},
+       {{"Reconciling", "True/Promoting"}},
+       [](const Decision& d) { EXPECT_FALSE(d.status.shadowing); }},
+      {"AbortStopsMirroringAndRollsBack",
+       shadowed(),
+       withRequests(shadowing(), abortRequest()),
+       mirrored(healthy(kCanary)),
+       at(10),
+       Phase::kFailed,
+       {off, ensureStable(kStable), SetWeight{0}, ensureCanary(kCanary, 0)},
+       {"RollingBack", "RolledBack"},
+       {{"Stalled", "True/Aborted"}},
+       [](const Decision& d) { EXPECT_FALSE(d.status.shadowing); }},
+      {"PauseHoldsTheStageAndKeepsMirroring",
+       shadowed(),
+       withRequests(shadowing(), pauseRequest(true)),
+       mirrored(healthy(kCanary)),
+       at(200),
+       Phase::kPaused,
+       {SetWeight{0}, on, ensureStable(kStable), ensureCanary(kCanary)},
+       {"Paused"},
+       {{"Reconciling", "True/Paused"}},
+       [](const Decision& d) {
+         EXPECT_TRUE(d.status.shadowing);
+         EXPECT_EQ(d.status.message, "paused by request at shadow 3m20s/2m, mirroring to canary2");
+       }},
+      {"ResumeRestartsTheStageTimer",
+       shadowed(),
+       withRequests(user_paused, pauseRequest(false)),
+       mirrored(healthy(kCanary)),
+       at(200),
+       Phase::kProgressing,
+       {SetWeight{0}, on, ensureStable(kStable), ensureCanary(kCanary)},
+       {"Resumed"},
+       {{"Reconciling", "True/Shadowing"}},
+       [](const Decision& d) {
+         EXPECT_EQ(d.status.step_started_at, at(200));
+         EXPECT_TRUE(d.status.shadowing);
+       }},
+  });
+}
+
+TEST(DecideTest, RoundThatEndedTheShadowStageDoesNotOpenStepZero) {
+  const auto spec = shadowed();
+  const auto ended = decide(spec, passedRoundAt(shadowing(), at(100)),
+                            withRound(mirrored(healthy(kCanary)), 0.2), at(125));
+  ASSERT_FALSE(ended.status.shadowing);
+  const auto next =
+      decide(spec, ended.status, seen(kCanary, healthy(kStable), healthy(kCanary), 10), at(130));
+  EXPECT_EQ(next.status.current_step, 0);
+  EXPECT_EQ(next.status.canary_weight, 10);
+  EXPECT_EQ(describe(writesOf(next)),
+            describe({SetWeight{10}, ensureStable(kStable), ensureCanary(kCanary)}));
+}
+
+TEST(DecideTest, DecidingOnItsOwnShadowOutputRepeatsNothing) {
+  const std::vector<std::pair<api::ModelDeploymentStatus, Observations>> starts = {
+      {succeeded(kStable), seen(kCanary, healthy(kStable), absent(), 0)},
+      {shadowing(), mirrored(healthy(kCanary))},
+      {shadowing(), mirrored(starting(kCanary))},
+      {passedRoundAt(shadowing(), at(100)), withRound(mirrored(healthy(kCanary)), 0.2)},
+      {withFailedChecks(shadowing(), 1), withRound(mirrored(healthy(kCanary)), 9.0)},
+  };
+  for (const auto& [status, world] : starts) {
+    const auto once = decide(shadowed(), status, world, at(130));
+    auto replayed = world;
+    replayed.observed_mirror.reset();  // the router has not reported the change yet
+    const auto twice = decide(shadowed(), once.status, replayed, at(130));
+    SCOPED_TRACE(describe(once.actions));
+    EXPECT_EQ(twice.status, once.status);
+    EXPECT_TRUE(eventsOf(twice).empty()) << describe(twice.actions);
+    for (const auto& a : writesOf(twice)) {
+      bool agrees = false;
+      for (const auto& b : writesOf(once)) agrees = agrees || a == b;
+      EXPECT_TRUE(agrees) << describe(a);
+    }
+  }
+}
+
+TEST(AnalysisDueTest, ShadowStageIsAnalysedLikeAStep) {
+  EXPECT_FALSE(analysisDue(shadowed(), shadowing(), at(29)));
+  EXPECT_TRUE(analysisDue(shadowed(), shadowing(), at(30)));
+  EXPECT_TRUE(analysisDue(shadowed(), shadowing(Phase::kPaused), at(30)));
 }
 
 // ---- cross-cutting rules ------------------------------------------------------------------------

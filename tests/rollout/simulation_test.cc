@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -22,12 +23,14 @@ constexpr const char* kOld = "old1";
 constexpr const char* kNew = "new2";
 
 // Deployments become ready one tick after a change, unless their revision is `broken`; the
-// router applies a weight one tick after it is asked.
+// router applies a weight or a mirror one tick after it is asked.
 struct World {
   RoleObservation stable;
   RoleObservation canary;
   std::int32_t weight = 0;
   std::optional<std::int32_t> asked_weight;
+  bool mirror = false;
+  std::optional<bool> asked_mirror;
   std::string broken;
 
   void apply(const Action& action) {
@@ -40,6 +43,8 @@ struct World {
       role.ready_replicas = std::min(role.ready_replicas, e->replicas);
     } else if (const auto* w = std::get_if<SetWeight>(&action)) {
       asked_weight = w->canary_percent;
+    } else if (const auto* m = std::get_if<SetMirror>(&action)) {
+      asked_mirror = m->enabled;
     }
   }
 
@@ -48,6 +53,7 @@ struct World {
       if (role->exists && role->revision != broken) role->ready_replicas = role->replicas;
     }
     if (asked_weight) weight = *asked_weight;
+    if (asked_mirror) mirror = *asked_mirror;
   }
 
   // All traffic on a role with no ready pod while the other role has some.
@@ -72,6 +78,10 @@ struct Outcome {
   World world;
   int ticks = 0;
   bool dead_route_seen = false;
+  int mirrored_ticks = 0;
+  int max_weight = 0;
+  bool mirrored_with_weight = false;  // real traffic and a mirror to the canary at once
+  bool mirrored_while_settled = false;
 };
 
 // Drives one spec from a settled `kOld` to desired `kNew`. `metric_value` is what Prometheus
@@ -92,10 +102,14 @@ Outcome simulate(const api::ModelDeploymentSpec& spec, double metric_value, std:
     obs.stable = run.world.stable;
     obs.canary = run.world.canary;
     obs.observed_weight = run.world.weight;
+    obs.observed_mirror = run.world.mirror;
     if (analysisDue(spec, run.status, now)) {
+      // The canary's metrics have samples only once it gets requests, real or mirrored.
+      const bool canary_sees_traffic = run.world.weight > 0 || run.world.mirror;
       std::vector<api::MetricResult> round;
       for (const auto& metric : spec.analysis.metrics) {
-        round.push_back(checkMetric(metric, metric_value, now));
+        round.push_back(checkMetric(
+            metric, canary_sees_traffic ? std::optional(metric_value) : std::nullopt, now));
       }
       obs.analysis = round;
     }
@@ -110,9 +124,14 @@ Outcome simulate(const api::ModelDeploymentSpec& spec, double metric_value, std:
     if (write_status) run.status = d.status;
     run.world.tick();
     run.dead_route_seen = run.dead_route_seen || run.world.allTrafficOnDeadRole();
+    run.mirrored_ticks += run.world.mirror ? 1 : 0;
+    run.max_weight = std::max(run.max_weight, run.world.weight);
+    run.mirrored_with_weight =
+        run.mirrored_with_weight || (run.world.mirror && run.world.weight > 0);
     const bool settled =
         (run.status.phase == Phase::kSucceeded && run.status.stable_revision == kNew) ||
         run.status.phase == Phase::kFailed;
+    run.mirrored_while_settled = run.mirrored_while_settled || (settled && run.world.mirror);
     if (settled && run.world.weight == 0 && run.world.canary.replicas == 0) break;
   }
   return run;
@@ -199,6 +218,63 @@ TEST(SimulationTest, ControllerKilledBetweenWritesStillConverges) {
       EXPECT_FALSE(bad.dead_route_seen);
     }
   }
+}
+
+// The shadow stage needs a mesh (validate() refuses it with the replicas provider).
+api::ModelDeploymentSpec shadowSpec() {
+  auto spec = analysedSpec(api::TrafficProvider::kGatewayApi);
+  spec.strategy.shadow = api::ShadowSpec{Duration{seconds{90}}};
+  return spec;
+}
+
+TEST(SimulationTest, ShadowRolloutMirrorsFirstThenSucceeds) {
+  const Outcome run = simulate(shadowSpec(), 0.1);
+  EXPECT_EQ(run.status.phase, Phase::kSucceeded);
+  EXPECT_EQ(run.world.stable.revision, kNew);
+  EXPECT_EQ(run.world.weight, 0);
+  EXPECT_FALSE(run.world.mirror);
+  EXPECT_FALSE(run.status.shadowing);
+  EXPECT_GE(run.mirrored_ticks, 9);  // the 90 s stage, gated
+  EXPECT_FALSE(run.mirrored_with_weight);
+  EXPECT_FALSE(run.mirrored_while_settled);
+  EXPECT_FALSE(run.dead_route_seen);
+  EXPECT_GE(run.ticks, 27);  // the stage, then the steps as without it
+}
+
+TEST(SimulationTest, ShadowFailingAnalysisRollsBackBeforeAnyRealTraffic) {
+  const Outcome run = simulate(shadowSpec(), 5.0);
+  EXPECT_EQ(run.status.phase, Phase::kFailed);
+  EXPECT_EQ(run.status.history.back().reason, "FailedChecks");
+  EXPECT_EQ(run.max_weight, 0);  // the two failed rounds came from mirrored traffic
+  EXPECT_GT(run.mirrored_ticks, 0);
+  EXPECT_FALSE(run.world.mirror);
+  EXPECT_FALSE(run.mirrored_while_settled);
+  EXPECT_EQ(run.world.canary.replicas, 0);
+}
+
+TEST(SimulationTest, ShadowRolloutKilledBetweenWritesNeverLeavesTheMirrorOn) {
+  for (std::uint64_t seed = 1; seed <= 40; ++seed) {
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    const Outcome good = simulate(shadowSpec(), 0.1, "", seed);
+    EXPECT_EQ(good.status.phase, Phase::kSucceeded);
+    EXPECT_EQ(good.world.stable.revision, kNew);
+    EXPECT_GT(good.mirrored_ticks, 0);
+    EXPECT_FALSE(good.world.mirror);
+    EXPECT_FALSE(good.mirrored_with_weight);
+    EXPECT_FALSE(good.mirrored_while_settled);
+    EXPECT_FALSE(good.dead_route_seen);
+    const Outcome bad = simulate(shadowSpec(), 5.0, "", seed);
+    EXPECT_EQ(bad.status.phase, Phase::kFailed);
+    EXPECT_EQ(bad.max_weight, 0);
+    EXPECT_FALSE(bad.world.mirror);
+    EXPECT_FALSE(bad.mirrored_while_settled);
+    EXPECT_EQ(bad.world.canary.replicas, 0);
+  }
+  const Outcome never_ready = simulate(shadowSpec(), 0.1, kNew);
+  EXPECT_EQ(never_ready.status.phase, Phase::kFailed);
+  EXPECT_EQ(never_ready.status.history.back().reason, "ProgressDeadlineExceeded");
+  EXPECT_FALSE(never_ready.world.mirror);
+  EXPECT_FALSE(never_ready.mirrored_while_settled);
 }
 
 }  // namespace

@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# make bench: the sidecar against the in-process limit and MLServer, on this machine, in one run.
+# Trains a 100-tree depth-6 30-feature XGBoost model, then measures req/s and latency at batch 1
+# and 256: (a) the runtime called in-process, (b) aviary-sidecar over HTTP keep-alive, (c) MLServer
+# with its XGBoost runtime on the same model. Loopback only; every run is bounded in time.
+# Env: BENCH_SECONDS (per measurement, default 10), BENCH_CONNECTIONS (default 16),
+#      SIDECAR_THREADS (default 2), SKIP_MLSERVER=1.
+set -o errexit -o nounset -o pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+seconds=${BENCH_SECONDS:-10}
+connections=${BENCH_CONNECTIONS:-16}
+threads=${SIDECAR_THREADS:-2}
+out=$root/build/bench-run
+venv=${AVIARY_BENCH_VENV:-$HOME/.cache/aviary/bench-venv}
+mkdir -p "$out"
+
+scripts/install-deps.sh python3-xgboost python3-numpy python3-venv wrk
+cmake -S . -B build -G Ninja -DAVIARY_BUILD_BENCH=ON >/dev/null
+cmake --build build --target aviary-sidecar aviary-inprocess-bench aviary-loadgen
+if [[ ${SKIP_MLSERVER:-0} != 1 && ! -x $venv/bin/mlserver ]]; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q mlserver mlserver-xgboost
+fi
+# Debian's XGBoost (1.7, the library the sidecar links) writes the model both servers read.
+/usr/bin/python3 bench/train_model.py "$out"
+
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
+trap cleanup EXIT
+
+wait_ready() {  # port path
+  for _ in $(seq 1 300); do
+    curl -sf -o /dev/null "http://127.0.0.1:$1$2" && return 0
+    sleep 0.2
+  done
+  echo "bench: server on port $1 never became ready" >&2
+  return 1
+}
+
+# wrk at full load: "rps p50_us p99_us"
+wrk_max() {  # port body_file
+  BODY=$2 wrk -t1 -c"$connections" -d"${seconds}s" --latency -s bench/post.lua \
+    "http://127.0.0.1:$1/v2/models/churn/infer" >"$out/wrk.txt"
+  awk '
+    function us(v) { if (v ~ /us$/) return v + 0; if (v ~ /ms$/) return v * 1000; if (v ~ /s$/) return v * 1000000; return v }
+    /Requests\/sec/ { rps = $2 }
+    $1 == "50%" { p50 = us($2) }
+    $1 == "99%" { p99 = us($2) }
+    / Non-2xx/ { bad = $NF }
+    END { if (bad > 0) print "bench: non-2xx answers: " bad > "/dev/stderr"; printf "%.0f %.0f %.0f\n", rps, p50, p99 }
+  ' "$out/wrk.txt"
+}
+
+# paced load: "rps p50_us p99_us"
+paced() {  # port body_file connections rate
+  build/bench/aviary-loadgen "$1" /v2/models/churn/infer "$2" "$3" "$4" "$seconds" |
+    python3 -c 'import json,sys; r=json.load(sys.stdin); print("%.0f %.0f %.0f" % (r["rps"], r["p50_us"], r["p99_us"]))'
+}
+
+measure() {  # name port body_file -> appends to results
+  local name=$1 port=$2 body=$3
+  read -r rps p50 p99 < <(wrk_max "$port" "$body")
+  local half=$(( rps / 2 ))
+  read -r hrps hp50 hp99 < <(paced "$port" "$body" "$connections" "$half")
+  read -r srps sp50 sp99 < <(paced "$port" "$body" 1 100000000)
+  echo "$name $rps $p50 $p99 $half $hp99 $sp50" >>"$out/results.txt"
+}
+
+: >"$out/results.txt"
+read -r inproc <<<"$(build/bench/aviary-inprocess-bench "$out/model.json")"
+echo "$inproc" >"$out/inprocess.json"
+
+start_sidecar() {  # extra flags...
+  build/src/sidecar/aviary-sidecar --model-name churn --model-uri "file://$out/model.json" \
+    --address 127.0.0.1 --port 0 --port-file "$out/sidecar.port" --threads "$threads" \
+    --audit-log "$out/audit.log" "$@" 2>"$out/sidecar.log" &
+  pids+=($!)
+  for _ in $(seq 1 100); do [[ -s $out/sidecar.port ]] && break; sleep 0.1; done
+  sidecar_port=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["port"])' "$out/sidecar.port")
+  wait_ready "$sidecar_port" /v2/health/ready
+}
+stop_last() { kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true; unset 'pids[-1]'; rm -f "$out/sidecar.port"; }
+
+start_sidecar
+# The HTTP floor of this server: a GET answered without a model, one connection.
+floor_p50=$(BODY=/dev/null wrk -t1 -c1 -d"${seconds}s" --latency "http://127.0.0.1:$sidecar_port/v2/health/live" |
+  awk 'function us(v) { if (v ~ /us$/) return v + 0; if (v ~ /ms$/) return v * 1000; return v * 1000000 } $1 == "50%" { print us($2) }')
+measure sidecar-b1 "$sidecar_port" "$out/body_1.json"
+measure sidecar-b256 "$sidecar_port" "$out/body_256.json"
+stop_last
+
+if [[ -f $out/profile.json ]] && build/src/sidecar/aviary-sidecar --help | grep -q -- --drift-window; then
+  start_sidecar --reference "file://$out/profile.json" --group-input region
+  measure accounting-b1 "$sidecar_port" "$out/body_1_group.json"
+  measure accounting-b256 "$sidecar_port" "$out/body_256_group.json"
+  stop_last
+  start_sidecar --group-input region
+  measure plain-group-b1 "$sidecar_port" "$out/body_1_group.json"
+  measure plain-group-b256 "$sidecar_port" "$out/body_256_group.json"
+  stop_last
+fi
+
+if [[ ${SKIP_MLSERVER:-0} != 1 ]]; then
+  mkdir -p "$out/mlserver/churn"
+  cp "$out/model.json" "$out/mlserver/churn/model.json"
+  echo '{"name":"churn","implementation":"mlserver_xgboost.XGBoostModel","parameters":{"uri":"./model.json"}}' \
+    >"$out/mlserver/churn/model-settings.json"
+  echo '{"http_port":18080,"grpc_port":18081,"metrics_port":18082}' >"$out/mlserver/settings.json"
+  (cd "$out/mlserver" && exec "$venv/bin/mlserver" start . >"$out/mlserver.log" 2>&1) &
+  pids+=($!)
+  wait_ready 18080 /v2/models/churn/ready
+  measure mlserver-b1 18080 "$out/body_1.json"
+  measure mlserver-b256 18080 "$out/body_256.json"
+fi
+
+python3 bench/report.py "$out/inprocess.json" "$out/results.txt" "$floor_p50" "$connections" "$threads"

@@ -1,0 +1,30 @@
+// libFuzzer target: the OIP v2 request parser, batch assembly and response encoding on any bytes.
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "sidecar/protocol/batch.h"
+#include "sidecar/protocol/infer_request.h"
+#include "sidecar/protocol/infer_response.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  using namespace aviary::sidecar;
+  const std::string_view body(reinterpret_cast<const char*>(data), size);
+  auto request = parseInferRequest(body);
+  if (!request) return 0;
+  static const FeatureLayout kNamed{3, {"a", "b", "c"}};
+  static const FeatureLayout kUnnamed{2, {}};
+  for (const FeatureLayout* layout : {&kNamed, &kUnnamed}) {
+    InferRequest copy = *request;
+    auto batch = assembleBatch(copy, *layout, "region");
+    if (!batch) continue;
+    if (batch->rows.size() != batch->num_rows * layout->num_features) __builtin_trap();
+    const std::vector<int64_t> shape = {static_cast<int64_t>(batch->num_rows)};
+    std::vector<float> outputs(batch->num_rows);
+    for (std::size_t r = 0; r < batch->num_rows; ++r)
+      outputs[r] = batch->rows[r * layout->num_features];
+    const OutputTensor output{"predict", shape, outputs};
+    (void)encodeInferResponse("m", "v", request->id, {&output, 1});
+  }
+  return 0;
+}

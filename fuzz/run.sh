@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# make fuzz: builds the libFuzzer targets with clang (ASan + UBSan; LeakSanitizer is part of ASan)
+# and runs each for FUZZ_SECONDS (default 60), seeded with the committed fixtures. Fails on any
+# crash, sanitizer report or leak; the reproducer is left in build/fuzz/.
+set -o errexit -o nounset -o pipefail
+cd "$(dirname "$0")/.."
+seconds=${FUZZ_SECONDS:-60}
+out=build/fuzz
+scripts/install-deps.sh clang-16 libclang-rt-16-dev
+mkdir -p "$out"
+
+# libstdc++ 12 exposes std::expected only when __cpp_concepts >= 202002L; clang 16 implements what
+# <expected> needs but still reports 201907L.
+flags=(-std=c++2b -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+       -Wno-macro-redefined -Wno-builtin-macro-redefined -D__cpp_concepts=202002L -Isrc)
+protocol=(src/sidecar/protocol/infer_request.cc src/sidecar/protocol/batch.cc
+          src/sidecar/protocol/infer_response.cc)
+runtime=(src/sidecar/runtime/xgboost_runtime.cc)
+
+build() {  # name sources... -- libs...
+  local name=$1; shift
+  [[ $out/$name -nt fuzz/$name.cc ]] && return 0
+  echo "fuzz: building $name"
+  clang++-16 "${flags[@]}" "$@" -o "$out/$name"
+}
+build infer_request_fuzzer fuzz/infer_request_fuzzer.cc "${protocol[@]}" -lfmt
+build model_loader_fuzzer fuzz/model_loader_fuzzer.cc "${runtime[@]}" -lfmt -lxgboost
+
+mkdir -p "$out/corpus/request" "$out/corpus/model"
+cp fuzz/seeds/request/* "$out/corpus/request/"
+cp tests/sidecar/testdata/binary.json tests/sidecar/testdata/binary.ubj \
+  tests/sidecar/testdata/binary.bin tests/sidecar/testdata/multiclass.json "$out/corpus/model/"
+
+status=0
+for target in infer_request_fuzzer:request model_loader_fuzzer:model; do
+  name=${target%%:*}
+  corpus=$out/corpus/${target##*:}
+  echo "fuzz: $name for ${seconds}s"
+  (cd "$out" && ASAN_OPTIONS=detect_leaks=1 "./$name" -max_total_time="$seconds" \
+    -max_len=65536 -timeout=10 -rss_limit_mb=4096 -print_final_stats=1 "corpus/${target##*:}") \
+    >"$out/$name.log" 2>&1 || status=1
+  tail -n 12 "$out/$name.log"
+done
+exit $status

@@ -1,0 +1,86 @@
+#include "http/router.h"
+
+#include <fmt/format.h>
+
+namespace aviary::http {
+namespace {
+
+std::vector<std::string_view> splitPath(std::string_view path) {
+  std::vector<std::string_view> segments;
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    std::size_t end = path.find('/', start);
+    if (end == std::string_view::npos) end = path.size();
+    if (end > start) segments.push_back(path.substr(start, end - start));
+    start = end + 1;
+  }
+  return segments;
+}
+
+bool isCapture(std::string_view segment) {
+  return segment.size() >= 2 && segment.front() == '{' && segment.back() == '}';
+}
+
+}  // namespace
+
+void PathParams::set(std::string name, std::string value) {
+  values_.emplace_back(std::move(name), std::move(value));
+}
+
+std::string_view PathParams::get(std::string_view name) const {
+  for (const auto& [key, value] : values_) {
+    if (key == name) return value;
+  }
+  return {};
+}
+
+bool PathParams::has(std::string_view name) const {
+  for (const auto& [key, value] : values_) {
+    if (key == name) return true;
+  }
+  return false;
+}
+
+void Router::add(std::string method, std::string_view pattern, RouteHandler handler) {
+  Route route{std::move(method), {}, std::move(handler)};
+  for (std::string_view segment : splitPath(pattern)) route.segments.emplace_back(segment);
+  routes_.push_back(std::move(route));
+}
+
+bool Router::match(const Route& route, const std::vector<std::string_view>& path,
+                   PathParams* params) {
+  if (route.segments.size() != path.size()) return false;
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    const std::string& segment = route.segments[i];
+    if (isCapture(segment)) continue;
+    if (segment != path[i]) return false;
+  }
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    const std::string& segment = route.segments[i];
+    if (isCapture(segment)) {
+      params->set(segment.substr(1, segment.size() - 2), std::string(path[i]));
+    }
+  }
+  return true;
+}
+
+Response Router::dispatch(const Request& request) const {
+  const std::vector<std::string_view> path = splitPath(request.path);
+  bool other_method = false;
+  for (const Route& route : routes_) {
+    PathParams params;
+    if (!match(route, path, &params)) continue;
+    if (route.method != request.method) {
+      other_method = true;
+      continue;
+    }
+    return route.handler(request, params);
+  }
+  if (other_method) {
+    return errorResponse(405,
+                         fmt::format("method {} not allowed on {}", request.method, request.path));
+  }
+  return errorResponse(404, fmt::format("no route for {} {}", request.method, request.path));
+}
+
+}  // namespace aviary::http

@@ -1,0 +1,101 @@
+// The writes, events, requeues and bookkeeping that every phase of decide() shares.
+#include <algorithm>
+#include <utility>
+
+#include "rollout/decider.h"
+
+namespace aviary::rollout {
+
+std::string shortRev(const std::string& revision) { return revision.substr(0, 10); }
+
+std::string join(const std::vector<std::string>& items, const char* separator) {
+  std::string out;
+  for (const auto& item : items) {
+    if (!out.empty()) out += separator;
+    out += item;
+  }
+  return out;
+}
+
+std::string seconds(Duration d) {
+  return std::to_string(std::chrono::duration_cast<std::chrono::seconds>(d).count()) + "s";
+}
+
+std::string readiness(const RoleObservation& role) {
+  if (!role.exists) return "not created yet";
+  return std::to_string(role.ready_replicas) + "/" + std::to_string(role.replicas) + " ready";
+}
+
+void Decider::ensure(Role role, const std::string& revision, std::int32_t n) {
+  out_.actions.emplace_back(EnsureRevision{role, revision, n});
+}
+
+// Emits SetWeight unless it would move all traffic off a serving role onto one that does not
+// serve (Flagger #1898); then the weight stays where it is and StableUnavailable says why.
+bool Decider::setWeight(std::int32_t w) {
+  if (last_weight_ == w) return true;  // already asked for in this decision
+  const bool to_dead_stable = w == 0 && !obs_.stable.serving() && obs_.canary.serving();
+  const bool to_dead_canary = w == 100 && !obs_.canary.serving() && obs_.stable.serving();
+  if (to_dead_stable) {
+    stable_unavailable_ = "stable " + shortRev(st().stable_revision) + " is not serving (" +
+                          readiness(obs_.stable) + "); traffic stays at " +
+                          std::to_string(st().canary_weight) + "% to the canary";
+  }
+  if (to_dead_stable || to_dead_canary) {
+    requeue(kReadinessPoll);
+    return false;
+  }
+  out_.actions.emplace_back(SetWeight{w});
+  last_weight_ = w;
+  st().canary_weight = w;
+  return true;
+}
+
+void Decider::setMirror(bool enabled) {
+  if (last_mirror_ == enabled) return;  // already asked for in this decision
+  out_.actions.emplace_back(SetMirror{enabled});
+  last_mirror_ = enabled;
+}
+
+bool Decider::weightConfirmed(std::int32_t w) const {
+  return !meshProvider() || obs_.observed_weight == w;
+}
+
+void Decider::event(EventType type, std::string reason, std::string message) {
+  out_.actions.emplace_back(EmitEvent{type, std::move(reason), std::move(message)});
+}
+
+void Decider::requeue(Duration d) {
+  d = std::max(d, Duration{0});
+  if (!out_.requeue_after || d < *out_.requeue_after) out_.requeue_after = d;
+}
+
+// Clears a request that does not apply now, with a Warning event saying why.
+void Decider::reject(const char* request, const std::string& why) {
+  event(EventType::kWarning, "RequestIgnored", std::string(request) + " ignored: " + why);
+}
+
+void Decider::rejectAll(const std::string& why) {
+  if (requests_.promote == api::PromoteRequest::kStep) reject("promote", why);
+  if (requests_.promote == api::PromoteRequest::kFull) reject("promote --full", why);
+  if (requests_.abort) reject("abort", why);
+  if (requests_.retry) reject("retry", why);
+  if (requests_.paused) reject(*requests_.paused ? "pause" : "resume", why);
+  requests_ = {};
+}
+
+void Decider::history(const std::string& revision, api::Outcome outcome, std::string reason) {
+  auto& h = st().history;
+  h.push_back({revision, outcome, std::move(reason), now_});
+  if (h.size() > api::kMaxHistory) h.erase(h.begin(), h.end() - api::kMaxHistory);
+}
+
+void Decider::inProgress(std::string reason, std::string message) {
+  reconciling_ = ConditionWant{std::move(reason), std::move(message)};
+}
+
+void Decider::stalled(std::string reason, std::string message) {
+  stalled_ = ConditionWant{std::move(reason), std::move(message)};
+}
+
+}  // namespace aviary::rollout

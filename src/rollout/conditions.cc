@@ -1,0 +1,94 @@
+// The kstatus conditions (CONVENTIONS.md): Ready, Reconciling, Stalled and the detail conditions,
+// with their transition times.
+#include "rollout/conditions.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "rollout/analysis.h"
+#include "rollout/decider.h"
+
+namespace aviary::rollout {
+
+using api::Phase;
+
+const api::Condition* findCondition(const std::vector<api::Condition>& conditions,
+                                    const std::string& type) {
+  for (const auto& c : conditions) {
+    if (c.type == type) return &c;
+  }
+  return nullptr;
+}
+
+// last_transition_time moves only when `status` flips.
+void Decider::setCondition(const std::string& type, const std::string& status, std::string reason,
+                           std::string message) {
+  auto& conditions = st().conditions;
+  auto it = std::find_if(conditions.begin(), conditions.end(),
+                         [&](const api::Condition& c) { return c.type == type; });
+  api::Condition c{type, status, std::move(reason), std::move(message), now_, obs_.generation};
+  if (it == conditions.end()) {
+    conditions.push_back(std::move(c));
+    return;
+  }
+  if (it->status == status) c.last_transition_time = it->last_transition_time;
+  *it = std::move(c);
+}
+
+// A detail condition is added when it becomes True and turned False (not removed) after.
+void Decider::setDetail(const std::string& type, const std::optional<std::string>& message,
+                        const char* reason) {
+  if (message) {
+    setCondition(type, "True", reason, *message);
+  } else if (findCondition(st().conditions, type)) {
+    setCondition(type, "False", "AsExpected", "");
+  }
+}
+
+void Decider::finish() {
+  auto& s = st();
+  const bool ready = s.phase == Phase::kSucceeded && desired() == s.stable_revision &&
+                     obs_.stable.runs(s.stable_revision) && obs_.stable.healthy();
+  if (ready) {
+    s.message = "revision " + shortRev(s.stable_revision) + " serves 100%";
+    setCondition(kReady, "True", "Succeeded", s.message);
+  } else {
+    const ConditionWant* why = stalled_ ? &*stalled_ : reconciling_ ? &*reconciling_ : nullptr;
+    s.message =
+        why ? why->message
+            : "waiting for stable " + shortRev(s.stable_revision) + ": " + readiness(obs_.stable);
+    setCondition(kReady, "False", why ? why->reason : "StableNotReady", s.message);
+  }
+  const std::string phase_reason = s.phase == Phase::kSucceeded ? "Succeeded"
+                                   : s.phase == Phase::kFailed  ? "Failed"
+                                                                : "";
+  if (stalled_) {
+    setCondition(kReconciling, "False", stalled_->reason, "");
+    setCondition(kStalled, "True", stalled_->reason, stalled_->message);
+  } else {
+    if (reconciling_) {
+      setCondition(kReconciling, "True", reconciling_->reason, reconciling_->message);
+    } else {
+      setCondition(kReconciling, "False", phase_reason.empty() ? "Idle" : phase_reason, "");
+    }
+    setCondition(kStalled, "False", phase_reason.empty() ? "Progressing" : phase_reason, "");
+  }
+
+  std::optional<std::string> no_data;
+  std::optional<std::string> unavailable;
+  const bool analysing = s.phase == Phase::kProgressing || s.phase == Phase::kPaused;
+  if (analysing && s.last_analysis_at && !spec_.analysis.metrics.empty()) {
+    const RoundVerdict round = judgeRound(spec_.analysis, s.analysis);
+    if (!round.no_data.empty()) {
+      no_data = "no data for " + join(round.no_data, ", ") + "; holding (noData: hold)";
+    }
+    if (!round.errors.empty()) {
+      unavailable = "provider could not answer for " + join(round.errors, ", ") + "; holding";
+    }
+  }
+  setDetail(kAnalysisNoData, no_data, "NoData");
+  setDetail(kMetricsUnavailable, unavailable, "ProviderError");
+  setDetail(kStableUnavailable, stable_unavailable_, "StableNotServing");
+}
+
+}  // namespace aviary::rollout

@@ -1,0 +1,59 @@
+// Promoting: the canary's revision becomes the stable one, without a moment of no service.
+#include "rollout/decider.h"
+
+namespace aviary::rollout {
+
+using api::Phase;
+
+void Decider::startPromotion(const std::string& why) {
+  event(EventType::kNormal, "Promoting",
+        "promoting " + shortRev(st().canary_revision) + " to stable: " + why);
+  st().phase = Phase::kPromoting;
+  st().paused_by_user = false;
+  endShadow();
+  promotingBody();
+}
+
+void Decider::promoting() {
+  if (supersede()) return;
+  if (requests_.abort) {
+    requests_.abort = false;
+    rejectAll("the rollout is aborted");
+    startRollback(api::Outcome::kAborted, kAborted, "aborted by request during promotion");
+    return;
+  }
+  requests_.promote = api::PromoteRequest::kNone;  // already promoting
+  rejectAll("the promotion is under way");
+  promotingBody();
+}
+
+// Stable takes the canary's revision under the current weight, then traffic returns to it.
+void Decider::promotingBody() {
+  const std::string canary = st().canary_revision;
+  ensure(Role::kStable, canary, replicas());
+  const bool stable_done = obs_.stable.runs(canary) && obs_.stable.healthy();
+  if (stable_done && setWeight(0) && weightConfirmed(0)) {
+    ensure(Role::kCanary, canary, 0);
+    st().stable_revision = canary;
+    history(canary, api::Outcome::kPromoted, "Promoted");
+    clearRollout();
+    st().phase = Phase::kSucceeded;
+    event(EventType::kNormal, "Promoted", "revision " + shortRev(canary) + " is stable");
+    return;
+  }
+  if (!stable_done && !obs_.stable.serving() && obs_.canary.serving()) {
+    // Never leave traffic on a dead stable: the canary runs the same revision.
+    setWeight(100);
+    stable_unavailable_ = "stable is not serving during promotion (" + readiness(obs_.stable) +
+                          "); all traffic to canary " + shortRev(canary);
+  } else if (!stable_done) {
+    setWeight(st().canary_weight);
+  }
+  ensure(Role::kCanary, canary, canaryReplicas(spec_, st().canary_weight));
+  inProgress("Promoting",
+             stable_done ? "moving traffic to stable, now " + shortRev(canary)
+                         : "stable taking " + shortRev(canary) + ": " + readiness(obs_.stable));
+  requeue(kReadinessPoll);
+}
+
+}  // namespace aviary::rollout

@@ -1,0 +1,58 @@
+// A canary begins at step 0: after Succeeded or Failed, on a retry, or when a new revision
+// supersedes the running canary.
+#include "rollout/decider.h"
+
+namespace aviary::rollout {
+
+using api::Phase;
+
+void Decider::clearRollout() {
+  st().canary_revision.clear();
+  st().current_step = 0;
+  st().canary_weight = 0;
+  st().failed_checks = 0;
+  st().paused_by_user = false;
+  st().shadowing = false;
+  st().rollout_started_at.reset();
+  st().step_started_at.reset();
+}
+
+// A canary of desired() starts at step 0 (also when it supersedes a running canary).
+void Decider::startRollout(bool keep_user_pause) {
+  const bool paused = keep_user_pause && st().paused_by_user;
+  clearRollout();
+  st().paused_by_user = paused;
+  st().phase = paused ? Phase::kPaused : Phase::kProgressing;
+  st().canary_revision = desired();
+  st().analysis.clear();
+  st().last_analysis_at.reset();
+  st().rollout_started_at = now_;
+  st().step_started_at = now_;
+  ensure(Role::kStable, st().stable_revision, stableReplicas(spec_, 0));
+  ensure(Role::kCanary, desired(), canaryReplicas(spec_, 0));
+  setWeight(0);
+  // The shadow stage mirrors from the start: mirrored answers reach no client, and its timer, like
+  // a step's at weight 0, starts only once the canary is ready.
+  st().shadowing = spec_.strategy.shadow.has_value();
+  if (st().shadowing) setMirror(true);
+  inProgress("Progressing", waitingForCanary());
+  requeue(kReadinessPoll);
+}
+
+// A new desired revision while a canary runs (Progressing, Paused, Promoting).
+bool Decider::supersede() {
+  if (desired() == st().canary_revision) return false;
+  rejectAll("the spec changed; the rollout restarts");
+  if (desired() == st().stable_revision) {
+    startRollback(api::Outcome::kRolledBack, kRevertedToStable,
+                  "spec is back at stable " + shortRev(desired()));
+    return true;
+  }
+  event(EventType::kNormal, "RolloutRestarted",
+        "revision " + shortRev(desired()) + " supersedes canary " + shortRev(st().canary_revision) +
+            "; restarting at step 1");
+  startRollout(true);
+  return true;
+}
+
+}  // namespace aviary::rollout

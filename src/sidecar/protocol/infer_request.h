@@ -1,0 +1,41 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+
+namespace aviary::sidecar {
+
+// Tensor element types of the Open Inference Protocol v2 that the sidecar accepts.
+enum class DataType { kBool, kInt32, kInt64, kFp32, kFp64, kBytes };
+
+std::string_view dataTypeName(DataType type);
+
+struct InputTensor {
+  std::string name;
+  std::vector<int64_t> shape;
+  DataType datatype = DataType::kFp32;
+  // Numeric and BOOL data, converted to float32 (the models' input type); JSON null is NaN,
+  // which the runtimes read as a missing value. Empty for BYTES.
+  std::vector<float> values;
+  std::vector<std::string> strings;  // BYTES data; empty otherwise
+};
+
+// The body of POST /v2/models/{name}[/versions/{v}]/infer.
+struct InferRequest {
+  std::string id;  // echoed in the response; empty when absent
+  std::vector<InputTensor> inputs;
+  std::vector<std::string> outputs;  // names asked for; empty means every output
+  bool output_margin = false;        // parameters.output_margin: raw scores instead of values
+  bool audit_payload = false;        // parameters.audit_payload: log the inputs with this request
+};
+
+// Parses and validates an inference request. Data may be flat or nested; its element count
+// must equal the product of `shape`. Errors are InvalidArgument with a message that names the
+// offending input and what was expected, fit to return to the client as is.
+Result<InferRequest> parseInferRequest(std::string_view body);
+
+}  // namespace aviary::sidecar

@@ -1,0 +1,43 @@
+#include "sidecar/protocol/infer_response.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <cmath>
+#include <iterator>
+#include <nlohmann/json.hpp>
+
+namespace aviary::sidecar {
+
+std::string jsonString(std::string_view text) { return nlohmann::json(text).dump(); }
+
+std::string encodeInferResponse(std::string_view model_name, std::string_view model_version,
+                                std::string_view id, std::span<const OutputTensor> outputs) {
+  fmt::memory_buffer out;
+  auto it = std::back_inserter(out);
+  fmt::format_to(it, R"({{"model_name":{})", jsonString(model_name));
+  if (!model_version.empty())
+    fmt::format_to(it, R"(,"model_version":{})", jsonString(model_version));
+  if (!id.empty()) fmt::format_to(it, R"(,"id":{})", jsonString(id));
+  fmt::format_to(it, R"(,"outputs":[)");
+  for (std::size_t o = 0; o < outputs.size(); ++o) {
+    const OutputTensor& output = outputs[o];
+    if (o > 0) out.push_back(',');
+    fmt::format_to(it, R"({{"name":{},"datatype":"FP32","shape":[{}],"data":[)",
+                   jsonString(output.name), fmt::join(output.shape, ","));
+    for (std::size_t i = 0; i < output.values.size(); ++i) {
+      if (i > 0) out.push_back(',');
+      const float value = output.values[i];
+      if (std::isfinite(value)) {
+        fmt::format_to(it, "{}", value);
+      } else {
+        fmt::format_to(it, "null");
+      }
+    }
+    fmt::format_to(it, "]}}");
+  }
+  fmt::format_to(it, "]}}");
+  return fmt::to_string(out);
+}
+
+}  // namespace aviary::sidecar

@@ -1,0 +1,18 @@
+#include "sidecar/runtime/factory.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "sidecar/runtime/xgboost_runtime.h"
+
+namespace aviary::sidecar {
+
+std::vector<std::string_view> knownRuntimes() { return {"xgboost"}; }
+
+Result<ModelRuntime::Ptr> makeRuntime(std::string_view name) {
+  if (name == "xgboost") return std::make_shared<XGBoostRuntime>();
+  return fail("InvalidArgument", fmt::format("unknown runtime '{}'; known: {}", name,
+                                             fmt::join(knownRuntimes(), ", ")));
+}
+
+}  // namespace aviary::sidecar
