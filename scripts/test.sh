@@ -12,8 +12,10 @@ make --no-print-directory build
 trap 'e2e/cluster/down.sh' EXIT
 e2e/cluster/up.sh
 
-# Tests labelled "integration" talk to the API server named by this kubeconfig.
+# Tests labelled "integration" talk to the API server named by this kubeconfig; one of them restarts
+# that API server (same etcd) to check that watches and informers recover.
 AVIARY_TEST_KUBECONFIG="${AVIARY_CLUSTER_DIR}/kubeconfig" \
+  AVIARY_TEST_RESTART_APISERVER="tests/kube/restart_apiserver.sh ${AVIARY_CLUSTER_DIR}" \
   ctest --test-dir build --output-on-failure -j "$(nproc)"
 
 AVIARY_KEEP_CLUSTER=1 e2e/run.sh

@@ -1,0 +1,86 @@
+#pragma once
+
+#include <chrono>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <string>
+
+#include "common/clock.h"
+#include "kube/client.h"
+
+namespace aviary::kube {
+
+enum class EventType { kNormal, kWarning };
+
+struct EventRecorderOptions {
+  std::string reporting_controller = "aviary.dev/controller";
+  std::string reporting_instance;  // the pod name
+  // A repeat of an identical event within this window joins its series instead of creating a new
+  // Event (client-go's events library: 6 minutes).
+  std::chrono::milliseconds series_window{std::chrono::minutes{6}};
+  // Series counts are written back at most this often per event; flush() writes what is pending.
+  std::chrono::milliseconds series_write_interval{std::chrono::seconds{30}};
+  // More than `similar_limit` distinct notes for one object and reason within `similar_window`
+  // collapse into one "(combined from similar events)" event (client-go's EventAggregator: 10 in
+  // 10 minutes). A flapping condition then costs one series, not one Event per flap.
+  int similar_limit = 10;
+  std::chrono::milliseconds similar_window{std::chrono::minutes{10}};
+  // New Events per object: a bucket of `spam_burst`, refilled one per `spam_refill`
+  // (client-go's spam filter: 25, one per 5 minutes). Series updates are not limited.
+  int spam_burst = 25;
+  std::chrono::milliseconds spam_refill{std::chrono::minutes{5}};
+};
+
+// Records events.k8s.io/v1 Events about objects, without flooding the API server.
+//
+// Contract: record() never fails the caller (errors are logged). Identical events (same object,
+// type, reason, action and note) within series_window update one Event's series.count rather than
+// creating Events; writes of a series are throttled to one per series_write_interval. Thread-safe.
+class EventRecorder {
+ public:
+  EventRecorder(KubeClient::Ptr client, Clock::Ptr clock, EventRecorderOptions options = {});
+
+  // `regarding` is the object (at least apiVersion, kind, metadata.name/namespace/uid).
+  void record(const Json& regarding, EventType type, const std::string& reason,
+              const std::string& action, const std::string& note);
+  // Writes pending series counts now (call periodically and on shutdown).
+  void flush();
+
+  // Number of API writes done so far (creates + series patches), for tests and metrics.
+  int writes() const;
+
+ private:
+  struct Series {
+    std::string event_name;
+    std::string event_namespace;
+    int count = 0;
+    int written_count = 0;
+    Timestamp first_seen{};
+    Timestamp last_seen{};
+    Timestamp last_write{};
+  };
+  struct Similar {
+    std::deque<std::pair<Timestamp, std::string>> notes;
+  };
+  struct Spam {
+    double tokens = 0;
+    Timestamp last{};
+    bool initialised = false;
+  };
+
+  bool takeSpamToken(const std::string& object_key, Timestamp now);
+  void writeSeries(Series& series);
+
+  KubeClient::Ptr client_;
+  Clock::Ptr clock_;
+  EventRecorderOptions options_;
+  mutable std::mutex mutex_;
+  std::map<std::string, Series> series_;
+  std::map<std::string, Similar> similar_;
+  std::map<std::string, Spam> spam_;
+  int writes_ = 0;
+  std::uint64_t sequence_ = 0;
+};
+
+}  // namespace aviary::kube

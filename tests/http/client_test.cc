@@ -1,0 +1,148 @@
+#include "http/client.h"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "tests/support/replay_server.h"
+
+namespace aviary::http {
+namespace {
+
+using std::chrono::milliseconds;
+using testing::ReplayResponse;
+using testing::ReplayServer;
+
+Client::Ptr clientFor(const ReplayServer& server) {
+  ClientOptions options;
+  options.base_url = server.url();
+  options.timeout = std::chrono::seconds{10};
+  auto client = makeClient(options);
+  EXPECT_TRUE(client.has_value()) << client.error().message;
+  return *client;
+}
+
+TEST(HttpClientTest, SendsMethodTargetHeadersAndBodyAndReadsTheAnswer) {
+  ReplayServer server;
+  server.enqueue(ReplayResponse::json(201, R"({"ok":true})"));
+  ClientRequest request;
+  request.method = "POST";
+  request.target = "/apis/x/v1/things?fieldManager=aviary";
+  request.headers = {{"Authorization", "Bearer t0ken"}};
+  request.body = R"({"a":1})";
+  request.content_type = "application/merge-patch+json";
+  auto response = clientFor(server)->send(request);
+  ASSERT_TRUE(response.has_value()) << response.error().message;
+  EXPECT_EQ(response->status, 201);
+  EXPECT_EQ(response->body, R"({"ok":true})");
+  EXPECT_EQ(response->header("content-type"), "application/json");
+  auto seen = server.requests().at(0);
+  EXPECT_EQ(seen.method, "POST");
+  EXPECT_EQ(seen.target, "/apis/x/v1/things?fieldManager=aviary");
+  EXPECT_EQ(seen.header("Authorization"), "Bearer t0ken");
+  EXPECT_EQ(seen.header("Content-Type"), "application/merge-patch+json");
+  EXPECT_EQ(seen.body, R"({"a":1})");
+}
+
+TEST(HttpClientTest, ErrorStatusesAreResponsesNotErrors) {
+  ReplayServer server;
+  server.enqueue(ReplayResponse::json(404, R"({"kind":"Status"})"));
+  ClientRequest request;
+  request.target = "/missing";
+  auto response = clientFor(server)->send(request);
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->status, 404);
+}
+
+TEST(HttpClientTest, StreamsABodyPieceByPieceAsItArrives) {
+  ReplayServer server;
+  server.enqueue(ReplayResponse::stream({"line one\nline ", "two\n", "three\n"}, milliseconds{30}));
+  std::string received;
+  int pieces = 0;
+  ClientRequest request;
+  request.target = "/watch";
+  auto response = clientFor(server)->stream(request, [&](std::string_view chunk) {
+    received += chunk;
+    ++pieces;
+    return true;
+  });
+  ASSERT_TRUE(response.has_value()) << response.error().message;
+  EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(received, "line one\nline two\nthree\n");
+  EXPECT_GE(pieces, 2);
+}
+
+TEST(HttpClientTest, StreamOfAnErrorStatusReturnsItsBodyInstead) {
+  ReplayServer server;
+  server.enqueue(ReplayResponse::json(410, R"({"kind":"Status","code":410})"));
+  bool called = false;
+  ClientRequest request;
+  auto response = clientFor(server)->stream(request, [&](std::string_view) {
+    called = true;
+    return true;
+  });
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->status, 410);
+  EXPECT_EQ(response->body, R"({"kind":"Status","code":410})");
+  EXPECT_FALSE(called);
+}
+
+TEST(HttpClientTest, StopEndsAStreamThatNeverEnds) {
+  ReplayServer server;
+  auto endless = ReplayResponse::stream({"first\n"});
+  endless.hold_open = true;
+  server.enqueue(endless);
+  std::stop_source stop;
+  std::string received;
+  std::jthread stopper([&] {
+    std::this_thread::sleep_for(milliseconds{300});
+    stop.request_stop();
+  });
+  ClientRequest request;
+  auto response = clientFor(server)->stream(
+      request,
+      [&](std::string_view chunk) {
+        received += chunk;
+        return true;
+      },
+      stop.get_token());
+  ASSERT_FALSE(response.has_value());
+  EXPECT_EQ(response.error().code, "Cancelled");
+  EXPECT_EQ(received, "first\n");
+}
+
+TEST(HttpClientTest, RefusedConnectionIsUnavailable) {
+  std::string url;
+  {
+    ReplayServer server;
+    url = server.url();
+  }
+  ClientOptions options;
+  options.base_url = url;
+  auto response = (*makeClient(options))->send(ClientRequest{});
+  ASSERT_FALSE(response.has_value());
+  EXPECT_EQ(response.error().code, "Unavailable");
+}
+
+TEST(HttpClientTest, RejectsBadTlsMaterialUpFront) {
+  ClientOptions options;
+  options.base_url = "https://127.0.0.1:1";
+  options.tls.ca_data = "not a certificate";
+  auto client = makeClient(options);
+  ASSERT_FALSE(client.has_value());
+  EXPECT_EQ(client.error().code, "InvalidTls");
+
+  options.tls = {};
+  options.tls.client_cert_file = "/nonexistent/cert.pem";
+  options.tls.client_key_file = "/nonexistent/key.pem";
+  EXPECT_EQ(makeClient(options).error().code, "InvalidTls");
+}
+
+TEST(HttpClientTest, UrlEncodeKeepsUnreservedAndEscapesTheRest) {
+  EXPECT_EQ(urlEncode("app=churn,tier!=db"), "app%3Dchurn%2Ctier%21%3Ddb");
+  EXPECT_EQ(urlEncode("a-b_c.d~e"), "a-b_c.d~e");
+  EXPECT_EQ(urlEncode("x in (a b)"), "x%20in%20%28a%20b%29");
+}
+
+}  // namespace
+}  // namespace aviary::http

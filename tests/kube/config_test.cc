@@ -1,0 +1,135 @@
+#include "kube/config.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "kube/token_source.h"
+
+namespace aviary::kube {
+namespace {
+
+const char* kKubeconfig = R"(apiVersion: v1
+kind: Config
+current-context: admin
+clusters:
+- name: local
+  cluster:
+    server: https://127.0.0.1:6443/
+    certificate-authority: pki/ca.crt
+- name: remote
+  cluster:
+    server: https://remote:443
+    certificate-authority-data: aGVsbG8=
+    insecure-skip-tls-verify: true
+users:
+- name: admin
+  user:
+    client-certificate: /abs/admin.crt
+    client-key: pki/admin.key
+- name: robot
+  user:
+    client-certificate-data: Y2VydA==
+    client-key-data: a2V5
+    token: abc
+    tokenFile: token.txt
+contexts:
+- name: admin
+  context: {cluster: local, user: admin}
+- name: robot
+  context: {cluster: remote, user: robot, namespace: ml}
+)";
+
+TEST(KubeconfigTest, ReadsTheCurrentContextWithPathsRelativeToTheFile) {
+  auto config = parseKubeconfig(kKubeconfig, "", "/etc/kube");
+  ASSERT_TRUE(config.has_value()) << config.error().message;
+  EXPECT_EQ(config->server, "https://127.0.0.1:6443");
+  EXPECT_EQ(config->tls.ca_file, "/etc/kube/pki/ca.crt");
+  EXPECT_EQ(config->tls.client_cert_file, "/abs/admin.crt");
+  EXPECT_EQ(config->tls.client_key_file, "/etc/kube/pki/admin.key");
+  EXPECT_FALSE(config->tls.insecure_skip_verify);
+  EXPECT_EQ(config->default_namespace, "default");
+}
+
+TEST(KubeconfigTest, AContextFlagOverridesCurrentContextAndDataFieldsAreDecoded) {
+  auto config = parseKubeconfig(kKubeconfig, "robot", "/etc/kube");
+  ASSERT_TRUE(config.has_value()) << config.error().message;
+  EXPECT_EQ(config->server, "https://remote:443");
+  EXPECT_EQ(config->tls.ca_data, "hello");
+  EXPECT_EQ(config->tls.client_cert_data, "cert");
+  EXPECT_EQ(config->tls.client_key_data, "key");
+  EXPECT_TRUE(config->tls.insecure_skip_verify);
+  EXPECT_EQ(config->token, "abc");
+  EXPECT_EQ(config->token_file, "/etc/kube/token.txt");
+  EXPECT_EQ(config->default_namespace, "ml");
+}
+
+TEST(KubeconfigTest, MissingPiecesAreInvalidConfigNamingThem) {
+  auto unknown = parseKubeconfig(kKubeconfig, "nope", "");
+  ASSERT_FALSE(unknown.has_value());
+  EXPECT_EQ(unknown.error().code, "InvalidConfig");
+  EXPECT_NE(unknown.error().message.find("nope"), std::string::npos);
+  EXPECT_EQ(parseKubeconfig("clusters: []", "", "").error().code, "InvalidConfig");
+  EXPECT_EQ(parseKubeconfig(": : [", "", "").error().code, "InvalidConfig");
+}
+
+TEST(Base64Test, DecodesWithAndWithoutPadding) {
+  EXPECT_EQ(*decodeBase64("aGVsbG8gd29ybGQ="), "hello world");
+  EXPECT_EQ(*decodeBase64("YQ"), "a");
+  EXPECT_EQ(*decodeBase64("YW\nJj"), "abc");
+  EXPECT_FALSE(decodeBase64("a$b").has_value());
+}
+
+class TempDir {
+ public:
+  TempDir()
+      : path_(std::filesystem::temp_directory_path() /
+              ("aviary-kube-" + std::to_string(::getpid()))) {
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() { std::filesystem::remove_all(path_); }
+  std::string write(const std::string& name, const std::string& text) const {
+    std::ofstream(path_ / name) << text;
+    return (path_ / name).string();
+  }
+
+ private:
+  std::filesystem::path path_;
+};
+
+TEST(InClusterConfigTest, UsesTheServiceEnvironmentTokenFileAndCa) {
+  TempDir dir;
+  InClusterPaths paths{dir.write("token", "t1\n"), dir.write("ca.crt", "pem"),
+                       dir.write("namespace", "ml\n")};
+  ::setenv("KUBERNETES_SERVICE_HOST", "10.96.0.1", 1);
+  ::setenv("KUBERNETES_SERVICE_PORT", "443", 1);
+  auto config = inClusterConfig(paths);
+  ::unsetenv("KUBERNETES_SERVICE_HOST");
+  ::unsetenv("KUBERNETES_SERVICE_PORT");
+  ASSERT_TRUE(config.has_value()) << config.error().message;
+  EXPECT_EQ(config->server, "https://10.96.0.1:443");
+  EXPECT_EQ(config->token_file, paths.token_file);
+  EXPECT_EQ(config->tls.ca_file, paths.ca_file);
+  EXPECT_EQ(config->default_namespace, "ml");
+}
+
+TEST(InClusterConfigTest, OutsideAPodItIsConfigNotFound) {
+  ::unsetenv("KUBERNETES_SERVICE_HOST");
+  EXPECT_EQ(inClusterConfig().error().code, "ConfigNotFound");
+}
+
+TEST(TokenSourceTest, RereadsTheTokenFileWhenItChanges) {
+  TempDir dir;
+  std::string file = dir.write("token", "first\n");
+  TokenSource source("", file);
+  EXPECT_EQ(*source.token(), "first");
+  dir.write("token", "second-token\n");  // a rotation: new content, new size
+  EXPECT_EQ(*source.token(), "second-token");
+  TokenSource fixed("static", "");
+  EXPECT_EQ(*fixed.token(), "static");
+}
+
+}  // namespace
+}  // namespace aviary::kube

@@ -1,0 +1,65 @@
+#include "kube/errors.h"
+
+#include <gtest/gtest.h>
+
+namespace aviary::kube {
+namespace {
+
+TEST(DecodeStatusErrorTest, TakesTheCodeFromTheStatusReason) {
+  struct Row {
+    int http;
+    const char* reason;
+    const char* want;
+  };
+  const Row rows[] = {
+      {404, "NotFound", kNotFound},
+      {409, "AlreadyExists", kAlreadyExists},
+      {409, "Conflict", kConflict},
+      {410, "Expired", kGone},
+      {410, "Gone", kGone},
+      {403, "Forbidden", kForbidden},
+      {422, "Invalid", kInvalid},
+      {429, "TooManyRequests", kTooManyRequests},
+      {503, "ServiceUnavailable", kUnavailable},
+      {401, "Unauthorized", kUnauthorized},
+      {504, "Timeout", kTimeout},
+  };
+  for (const auto& row : rows) {
+    std::string body =
+        R"({"kind":"Status","apiVersion":"v1","status":"Failure","message":"m","reason":")" +
+        std::string(row.reason) + R"(","code":)" + std::to_string(row.http) + "}";
+    Error error = decodeStatusError(row.http, body);
+    EXPECT_EQ(error.code, row.want) << row.reason;
+    EXPECT_EQ(error.message, "m");
+  }
+}
+
+TEST(DecodeStatusErrorTest, FallsBackToTheHttpStatusWithoutAStatusBody) {
+  EXPECT_EQ(decodeStatusError(404, "404 page not found").code, kNotFound);
+  EXPECT_EQ(decodeStatusError(502, "").code, kUnavailable);
+  EXPECT_EQ(decodeStatusError(410, R"({"kind":"Status","code":410})").code, kGone);
+  EXPECT_NE(decodeStatusError(502, "bad gateway").message.find("502"), std::string::npos);
+}
+
+TEST(DecodeStatusErrorTest, InvalidListsCausesNotAlreadyInTheMessage) {
+  const char* body = R"({"kind":"Status","reason":"Invalid","code":422,
+    "message":"ModelDeployment.aviary.dev \"churn\" is invalid: spec.replicas: Invalid value: -1",
+    "details":{"causes":[
+      {"reason":"FieldValueInvalid","message":"Invalid value: -1","field":"spec.replicas"},
+      {"reason":"FieldValueRequired","message":"Required value","field":"spec.model.uri"}]}})";
+  Error error = decodeStatusError(422, body);
+  EXPECT_EQ(error.code, kInvalid);
+  EXPECT_NE(error.message.find("spec.replicas: Invalid value: -1"), std::string::npos);
+  EXPECT_NE(error.message.find("spec.model.uri: Required value"), std::string::npos);
+}
+
+TEST(ParseRetryAfterTest, ReadsWholeSecondsOnly) {
+  EXPECT_EQ(parseRetryAfter("3"), std::chrono::seconds{3});
+  EXPECT_EQ(parseRetryAfter(" 0"), std::chrono::seconds{0});
+  EXPECT_EQ(parseRetryAfter(""), std::nullopt);
+  EXPECT_EQ(parseRetryAfter("Wed, 21 Oct 2015 07:28:00 GMT"), std::nullopt);
+  EXPECT_EQ(parseRetryAfter("-1"), std::nullopt);
+}
+
+}  // namespace
+}  // namespace aviary::kube

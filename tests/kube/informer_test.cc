@@ -1,0 +1,152 @@
+#include "kube/informer.h"
+
+#include <gtest/gtest.h>
+
+#include <mutex>
+#include <thread>
+
+#include "kube/workqueue.h"
+#include "tests/fakes/fake_kube.h"
+
+namespace aviary::kube {
+namespace {
+
+using std::chrono::milliseconds;
+using testing::FakeKube;
+
+constexpr milliseconds kPatience{5000};
+
+// Polls `condition` until true or kPatience passes.
+template <typename F>
+bool eventually(F condition) {
+  auto deadline = std::chrono::steady_clock::now() + kPatience;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(milliseconds{5});
+  }
+  return condition();
+}
+
+Json configMap(const std::string& name, const std::string& value) {
+  return {
+      {"apiVersion", "v1"},
+      {"kind", "ConfigMap"},
+      {"metadata",
+       {{"name", name}, {"namespace", "ml"}, {"managedFields", Json::array({{{"manager", "x"}}})}}},
+      {"data", {{"v", value}}}};
+}
+
+struct Recorder {
+  std::mutex mutex;
+  std::vector<std::string> seen;
+  EventHandler handler() {
+    EventHandler h;
+    h.on_add = [this](const ObjectPtr& o) { push("add " + objectKey(*o)); };
+    h.on_update = [this](const ObjectPtr&, const ObjectPtr& o) { push("update " + objectKey(*o)); };
+    h.on_delete = [this](const ObjectPtr& o) { push("delete " + objectKey(*o)); };
+    return h;
+  }
+  void push(std::string s) {
+    std::lock_guard lock(mutex);
+    seen.push_back(std::move(s));
+  }
+  std::vector<std::string> snapshot() {
+    std::lock_guard lock(mutex);
+    return seen;
+  }
+};
+
+InformerOptions fastOptions() {
+  InformerOptions options;
+  options.backoff = {milliseconds{10}, milliseconds{50}, 2.0};
+  return options;
+}
+
+TEST(InformerTest, ListsThenFollowsTheWatchIntoTheCache) {
+  auto kube = std::make_shared<FakeKube>();
+  ASSERT_TRUE(kube->create(resources::kConfigMaps.in("ml"), configMap("a", "1")).has_value());
+  Informer informer(kube, resources::kConfigMaps.in("ml"), fastOptions());
+  Recorder recorder;
+  informer.addHandler(recorder.handler());
+  std::jthread runner([&](std::stop_token stop) { informer.run(stop); });
+  ASSERT_TRUE(informer.waitForSync({}, kPatience));
+  EXPECT_NE(informer.cache()->get("ml/a"), nullptr);
+  EXPECT_FALSE(informer.cache()->get("ml/a")->at("metadata").contains("managedFields"));
+
+  ASSERT_TRUE(kube->create(resources::kConfigMaps.in("ml"), configMap("b", "1")).has_value());
+  ASSERT_TRUE(kube->patch(resources::kConfigMaps.in("ml").named("a"), PatchType::kMerge,
+                          {{"data", {{"v", "2"}}}})
+                  .has_value());
+  ASSERT_TRUE(kube->remove(resources::kConfigMaps.in("ml").named("b")).has_value());
+  ASSERT_TRUE(eventually([&] { return recorder.snapshot().size() == 4; }));
+  EXPECT_EQ(recorder.snapshot(),
+            (std::vector<std::string>{"add ml/a", "add ml/b", "update ml/a", "delete ml/b"}));
+  EXPECT_EQ(informer.cache()->get("ml/a")->at("data")["v"], "2");
+  EXPECT_EQ(informer.cache()->get("ml/b"), nullptr);
+}
+
+TEST(InformerTest, ResumesFromTheLastBookmarkWhenAWatchEnds) {
+  auto kube = std::make_shared<FakeKube>();
+  Informer informer(kube, resources::kConfigMaps.in("ml"), fastOptions());
+  std::jthread runner([&](std::stop_token stop) { informer.run(stop); });
+  ASSERT_TRUE(informer.waitForSync({}, kPatience));
+  ASSERT_TRUE(eventually([&] { return kube->openWatches() == 1; }));
+  ASSERT_TRUE(kube->create(resources::kConfigMaps.in("ml"), configMap("x", "1")).has_value());
+  kube->bookmark();
+  std::string bookmarked = std::to_string(kube->resourceVersion());
+  ASSERT_TRUE(eventually([&] { return informer.lastResourceVersion() == bookmarked; }));
+  kube->closeWatches();
+  ASSERT_TRUE(eventually([&] { return informer.watchCount() == 2 && kube->openWatches() == 1; }));
+  EXPECT_EQ(informer.listCount(), 1) << "an ended watch resumes without relisting";
+}
+
+TEST(InformerTest, RelistsOnGoneAndReportsWhatChangedMeanwhile) {
+  auto kube = std::make_shared<FakeKube>();
+  ASSERT_TRUE(kube->create(resources::kConfigMaps.in("ml"), configMap("old", "1")).has_value());
+  Informer informer(kube, resources::kConfigMaps.in("ml"), fastOptions());
+  Recorder recorder;
+  informer.addHandler(recorder.handler());
+  std::jthread runner([&](std::stop_token stop) { informer.run(stop); });
+  ASSERT_TRUE(informer.waitForSync({}, kPatience));
+  ASSERT_TRUE(eventually([&] { return kube->openWatches() == 1; }));
+  // The next watch fails as if history were compacted while the informer was away.
+  kube->failNext("watch", Error{kGone, "too old resource version"});
+  kube->failNext("watch", Error{kGone, "too old resource version"});
+  kube->closeWatches();
+  ASSERT_TRUE(kube->remove(resources::kConfigMaps.in("ml").named("old")).has_value());
+  ASSERT_TRUE(kube->create(resources::kConfigMaps.in("ml"), configMap("new", "1")).has_value());
+  ASSERT_TRUE(eventually([&] { return informer.listCount() >= 2; }));
+  ASSERT_TRUE(eventually([&] { return informer.cache()->get("ml/new") != nullptr; }));
+  EXPECT_EQ(informer.cache()->get("ml/old"), nullptr);
+  auto seen = recorder.snapshot();
+  EXPECT_NE(std::find(seen.begin(), seen.end(), "delete ml/old"), seen.end());
+  EXPECT_NE(std::find(seen.begin(), seen.end(), "add ml/new"), seen.end());
+}
+
+TEST(InformerTest, BacksOffAndRetriesAFailedList) {
+  auto kube = std::make_shared<FakeKube>();
+  kube->failNext("list", Error{kUnavailable, "connection refused"});
+  Informer informer(kube, resources::kConfigMaps, fastOptions());
+  std::jthread runner([&](std::stop_token stop) { informer.run(stop); });
+  ASSERT_TRUE(informer.waitForSync({}, kPatience));
+  EXPECT_EQ(informer.listCount(), 2);
+}
+
+TEST(InformerTest, ResyncRedeliversEveryObjectAndHandlersEnqueueKeys) {
+  auto kube = std::make_shared<FakeKube>();
+  ASSERT_TRUE(kube->create(resources::kConfigMaps.in("ml"), configMap("a", "1")).has_value());
+  InformerOptions options = fastOptions();
+  options.resync_period = milliseconds{30};
+  Informer informer(kube, resources::kConfigMaps.in("ml"), options);
+  WorkQueue queue(std::make_shared<SystemClock>());
+  informer.addHandler(enqueueKeys(queue));
+  std::jthread runner([&](std::stop_token stop) { informer.run(stop); });
+  ASSERT_TRUE(informer.waitForSync({}, kPatience));
+  auto key = queue.get();
+  EXPECT_EQ(key, "ml/a");
+  queue.done(*key);
+  EXPECT_EQ(queue.get(), "ml/a") << "resync queued it again";
+}
+
+}  // namespace
+}  // namespace aviary::kube

@@ -1,0 +1,132 @@
+#include "kube/leader_election.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+#include "tests/fakes/fake_kube.h"
+
+namespace aviary::kube {
+namespace {
+
+using std::chrono::milliseconds;
+using testing::FakeKube;
+
+constexpr milliseconds kPatience{10000};
+
+LeaderElectionConfig fastConfig(const std::string& identity) {
+  LeaderElectionConfig config;
+  config.lease_namespace = "aviary-system";
+  config.lease_name = "aviary-controller";
+  config.identity = identity;
+  config.lease_duration = std::chrono::seconds{1};
+  config.renew_deadline = milliseconds{600};
+  config.retry_period = milliseconds{100};
+  return config;
+}
+
+template <typename F>
+bool eventually(F condition) {
+  auto deadline = std::chrono::steady_clock::now() + kPatience;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(milliseconds{5});
+  }
+  return condition();
+}
+
+std::string holder(FakeKube& kube) {
+  auto lease = kube.get(resources::kLeases.in("aviary-system").named("aviary-controller"));
+  return lease.has_value() ? (*lease)["spec"].value("holderIdentity", "") : "";
+}
+
+TEST(LeaderElectionTest, TheFirstCandidateCreatesTheLeaseAndLeads) {
+  auto kube = std::make_shared<FakeKube>();
+  LeaderElector elector(kube, fastConfig("a"));
+  EXPECT_TRUE(elector.tryAcquireOrRenew());
+  EXPECT_EQ(holder(*kube), "a");
+  EXPECT_TRUE(elector.tryAcquireOrRenew()) << "renewing its own lease";
+  LeaderElector other(kube, fastConfig("b"));
+  EXPECT_FALSE(other.tryAcquireOrRenew()) << "a fresh lease of another holder is respected";
+  auto lease = *kube->get(resources::kLeases.in("aviary-system").named("aviary-controller"));
+  EXPECT_EQ(lease["spec"]["leaseDurationSeconds"], 1);
+  EXPECT_EQ(lease["spec"]["renewTime"].get<std::string>().size(), 27u) << "MicroTime";
+}
+
+TEST(LeaderElectionTest, ExactlyOneOfTwoCandidatesLeadsAndTheOtherTakesOverOnRelease) {
+  auto kube = std::make_shared<FakeKube>();
+  std::atomic<int> leaders{0};
+  std::atomic<int> max_leaders{0};
+  std::atomic<int> terms{0};
+  auto callbacks = [&] {
+    LeaderCallbacks callbacks;
+    callbacks.on_started_leading = [&](std::stop_token leading) {
+      int now = ++leaders;
+      ++terms;
+      int seen = max_leaders.load();
+      while (now > seen && !max_leaders.compare_exchange_weak(seen, now)) {
+      }
+      while (!leading.stop_requested()) std::this_thread::sleep_for(milliseconds{5});
+      --leaders;
+    };
+    return callbacks;
+  };
+  LeaderElector a(kube, fastConfig("a"));
+  LeaderElector b(kube, fastConfig("b"));
+  std::stop_source stop_a;
+  std::stop_source stop_b;
+  std::jthread run_a([&] { a.run(stop_a.get_token(), callbacks()); });
+  std::jthread run_b([&] { b.run(stop_b.get_token(), callbacks()); });
+  ASSERT_TRUE(eventually([&] { return a.isLeader() || b.isLeader(); }));
+  std::this_thread::sleep_for(milliseconds{1500});  // several renewals
+  EXPECT_NE(a.isLeader(), b.isLeader());
+  EXPECT_EQ(terms, 1);
+  bool a_led = a.isLeader();
+  (a_led ? stop_a : stop_b).request_stop();
+  (a_led ? run_a : run_b).join();
+  EXPECT_EQ(holder(*kube), "") << "released on stop";
+  ASSERT_TRUE(eventually([&] { return (a_led ? b : a).isLeader(); }));
+  EXPECT_EQ(max_leaders, 1);
+  (a_led ? stop_b : stop_a).request_stop();
+}
+
+TEST(LeaderElectionTest, AnExpiredLeaseOfADeadHolderIsTakenOver) {
+  auto kube = std::make_shared<FakeKube>();
+  LeaderElector dead(kube, fastConfig("dead"));
+  ASSERT_TRUE(dead.tryAcquireOrRenew());
+  LeaderElector next(kube, fastConfig("next"));
+  EXPECT_FALSE(next.tryAcquireOrRenew());
+  std::this_thread::sleep_for(milliseconds{1100});  // lease_duration without renewals
+  EXPECT_TRUE(next.tryAcquireOrRenew());
+  auto lease = *kube->get(resources::kLeases.in("aviary-system").named("aviary-controller"));
+  EXPECT_EQ(lease["spec"]["holderIdentity"], "next");
+  EXPECT_EQ(lease["spec"]["leaseTransitions"], 1);
+}
+
+TEST(LeaderElectionTest, StopsLeadingAtOnceWhenRenewalsFail) {
+  auto kube = std::make_shared<FakeKube>();
+  LeaderElector elector(kube, fastConfig("a"));
+  std::atomic<bool> stopped{false};
+  LeaderCallbacks callbacks;
+  callbacks.on_started_leading = [&](std::stop_token leading) {
+    while (!leading.stop_requested()) std::this_thread::sleep_for(milliseconds{5});
+  };
+  callbacks.on_stopped_leading = [&] { stopped = true; };
+  std::jthread runner([&] { elector.run({}, callbacks); });
+  ASSERT_TRUE(eventually([&] { return elector.isLeader(); }));
+  for (int i = 0; i < 100; ++i) kube->failNext("get", Error{kUnavailable, "apiserver down"});
+  auto lost_at = std::chrono::steady_clock::now();
+  ASSERT_TRUE(eventually([&] { return stopped.load(); }));
+  EXPECT_FALSE(elector.isLeader());
+  // Stops within the renew deadline (plus slack), well before the 1 s lease could pass to another.
+  EXPECT_LT(std::chrono::steady_clock::now() - lost_at, milliseconds{1000});
+}
+
+TEST(MicroTimeTest, WritesSixFractionDigits) {
+  Timestamp t{std::chrono::milliseconds{1764062611123}};
+  EXPECT_EQ(formatMicroTime(t), "2025-11-25T09:23:31.123000Z");
+}
+
+}  // namespace
+}  // namespace aviary::kube
