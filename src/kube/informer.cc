@@ -6,20 +6,10 @@
 #include <unordered_set>
 #include <utility>
 
+#include "kube/stoppable_sleep.h"
 #include "kube/workqueue.h"
 
 namespace aviary::kube {
-namespace {
-
-// Sleeps for `delay` or until stop, whichever comes first.
-void sleepFor(std::chrono::milliseconds delay, std::stop_token stop) {
-  std::mutex mutex;
-  std::condition_variable_any never;
-  std::unique_lock lock(mutex);
-  never.wait_for(lock, stop, delay, [] { return false; });
-}
-
-}  // namespace
 
 Informer::Informer(KubeClient::Ptr client, ResourceRef resource, InformerOptions options)
     : client_(std::move(client)), resource_(std::move(resource)), options_(std::move(options)) {}

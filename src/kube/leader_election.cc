@@ -9,16 +9,10 @@
 #include <utility>
 
 #include "common/time_format.h"
+#include "kube/stoppable_sleep.h"
 
 namespace aviary::kube {
 namespace {
-
-void sleepFor(std::chrono::milliseconds delay, std::stop_token stop) {
-  std::mutex mutex;
-  std::condition_variable_any never;
-  std::unique_lock lock(mutex);
-  never.wait_for(lock, stop, delay, [] { return false; });
-}
 
 // client-go waits retry_period * [1, 1.2) between acquire attempts so candidates spread out.
 std::chrono::milliseconds jittered(std::chrono::milliseconds period) {

@@ -11,6 +11,22 @@
 namespace aviary::kube {
 namespace {
 
+// A transport failure becomes Timeout, Cancelled or Unavailable; a non-2xx answer is decoded from
+// its metav1.Status. Both carry `what` (e.g. "get configmaps/x") as context.
+Status checkResponse(const Result<http::ClientResponse>& response, const std::string& what) {
+  if (!response.has_value()) {
+    const std::string& code = response.error().code;
+    std::string mapped = code == "Timeout"     ? kTimeout
+                         : code == "Cancelled" ? kCancelled
+                                               : kUnavailable;
+    return fail(Error{mapped, response.error().message}.withContext(what));
+  }
+  if (response->status < 200 || response->status >= 300) {
+    return fail(decodeStatusError(response->status, response->body).withContext(what));
+  }
+  return {};
+}
+
 void addQuery(std::string& target, const std::string& key, const std::string& value) {
   if (value.empty()) return;
   target += (target.find('?') == std::string::npos ? '?' : '&');
@@ -102,16 +118,7 @@ Result<Json> RestClient::call(const std::string& method, const std::string& targ
     request.content_type = content_type.empty() ? "application/json" : content_type;
   }
   auto response = execute(std::move(request));
-  if (!response.has_value()) {
-    const std::string& code = response.error().code;
-    std::string mapped = code == "Timeout"     ? kTimeout
-                         : code == "Cancelled" ? kCancelled
-                                               : kUnavailable;
-    return fail(Error{mapped, response.error().message}.withContext(what));
-  }
-  if (response->status < 200 || response->status >= 300) {
-    return fail(decodeStatusError(response->status, response->body).withContext(what));
-  }
+  AVIARY_RETURN_IF_ERROR(checkResponse(response, what));
   Json decoded = Json::parse(response->body, nullptr, false);
   if (decoded.is_discarded()) return fail(kInternal, what + ": response is not JSON");
   return decoded;
@@ -235,16 +242,7 @@ Status RestClient::watch(const ResourceRef& ref, const WatchOptions& options,
         return decode_status.has_value();
       },
       stop);
-  if (!response.has_value()) {
-    const std::string& code = response.error().code;
-    std::string mapped = code == "Timeout"     ? kTimeout
-                         : code == "Cancelled" ? kCancelled
-                                               : kUnavailable;
-    return fail(Error{mapped, response.error().message}.withContext(what));
-  }
-  if (response->status < 200 || response->status >= 300) {
-    return fail(decodeStatusError(response->status, response->body).withContext(what));
-  }
+  AVIARY_RETURN_IF_ERROR(checkResponse(response, what));
   if (!decode_status.has_value()) return fail(decode_status.error().withContext(what));
   return {};
 }
