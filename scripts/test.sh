@@ -12,10 +12,11 @@ make --no-print-directory build
 trap 'e2e/cluster/down.sh' EXIT
 e2e/cluster/up.sh
 
-# Tests labelled "integration" talk to the API server named by this kubeconfig; one of them restarts
-# that API server (same etcd) to check that watches and informers recover.
+# Tests labelled "integration" talk to the API server named by this kubeconfig. The kube client's
+# integration test restarts it in place (same etcd) to test watches across a restart; it runs
+# alone (RUN_SERIAL).
 AVIARY_TEST_KUBECONFIG="${AVIARY_CLUSTER_DIR}/kubeconfig" \
-  AVIARY_TEST_RESTART_APISERVER="tests/kube/restart_apiserver.sh ${AVIARY_CLUSTER_DIR}" \
+  AVIARY_TEST_RESTART_APISERVER="${PWD}/tests/kube/restart_apiserver.sh ${AVIARY_CLUSTER_DIR}" \
   ctest --test-dir build --output-on-failure -j "$(nproc)"
 
 AVIARY_KEEP_CLUSTER=1 e2e/run.sh
