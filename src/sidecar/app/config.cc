@@ -42,6 +42,10 @@ constexpr Flag kFlags[] = {
      "request body limit; larger gets 413 (8388608)"},
     {"max-model-bytes", "AVIARY_MAX_MODEL_BYTES", Kind::kSize,
      "model artifact size limit (1073741824)"},
+    {"max-model-memory", "AVIARY_MAX_MODEL_MEMORY", Kind::kSize,
+     "memory a model load may use, checked in a probe process first (4294967296)"},
+    {"model-load-timeout", "AVIARY_MODEL_LOAD_TIMEOUT", Kind::kDuration,
+     "longest probe load of the model (120s)"},
     {"ca-file", "AVIARY_CA_FILE", Kind::kString,
      "PEM CAs trusted for https model URIs (default: system)"},
     {"audit-log", "AVIARY_AUDIT_LOG", Kind::kString, "audit JSON lines file, - for stdout (-)"},
@@ -107,6 +111,7 @@ Status apply(const Flag& flag, std::string_view text, SidecarConfig& config) {
       static const std::map<std::string_view, std::size_t SidecarConfig::*> kSizes = {
           {"max-body-bytes", &SidecarConfig::max_body_bytes},
           {"max-model-bytes", &SidecarConfig::max_model_bytes},
+          {"max-model-memory", &SidecarConfig::max_model_memory},
           {"drift-window", &SidecarConfig::drift_window},
           {"fairness-window", &SidecarConfig::fairness_window}};
       config.*kSizes.at(flag.name) = size;
@@ -135,7 +140,8 @@ Status apply(const Flag& flag, std::string_view text, SidecarConfig& config) {
       static const std::map<std::string_view, std::chrono::milliseconds SidecarConfig::*>
           kDurations = {{"drain-timeout", &SidecarConfig::drain_timeout},
                         {"shutdown-delay", &SidecarConfig::shutdown_delay},
-                        {"accounting-interval", &SidecarConfig::accounting_interval}};
+                        {"accounting-interval", &SidecarConfig::accounting_interval},
+                        {"model-load-timeout", &SidecarConfig::model_load_timeout}};
       config.*kDurations.at(flag.name) = *duration;
       return {};
     }

@@ -30,6 +30,8 @@ struct SidecarConfig {
   int threads = 0;                       // 0: one per core
   std::size_t max_body_bytes = 8u << 20;
   std::size_t max_model_bytes = std::size_t{1} << 30;
+  std::size_t max_model_memory = std::size_t{4} << 30;
+  std::chrono::milliseconds model_load_timeout{120000};
   std::string ca_file;
   std::string audit_log = "-";
   double audit_sample_rate = 1.0;

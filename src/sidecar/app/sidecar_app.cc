@@ -94,6 +94,8 @@ void SidecarApp::load() {
   source.sha256 = config_.sha256;
   source.fetch.max_bytes = config_.max_model_bytes;
   source.fetch.ca_file = config_.ca_file;
+  source.limits.memory_bytes = config_.max_model_memory;
+  source.limits.timeout = config_.model_load_timeout;
   spdlog::info("loading model {} revision {} from {}", config_.model_name, config_.revision,
                config_.model_uri);
   auto runtime = loadModel(source);

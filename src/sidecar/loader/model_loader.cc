@@ -4,8 +4,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cmath>
-#include <vector>
 
 #include "sidecar/runtime/factory.h"
 
@@ -21,7 +19,8 @@ std::string lower(std::string text) {
 }  // namespace
 
 Result<ModelRuntime::Ptr> loadModel(const ModelSource& source) {
-  AVIARY_ASSIGN_OR_RETURN(ModelRuntime::Ptr runtime, makeRuntime(source.runtime));
+  // An unknown runtime fails before anything is fetched.
+  AVIARY_RETURN_IF_ERROR(makeRuntime(source.runtime));
   auto bytes = fetchArtifact(source.uri, source.fetch);
   if (!bytes) return fail(bytes.error().withContext("fetching the model"));
   if (!source.sha256.empty()) {
@@ -31,17 +30,7 @@ Result<ModelRuntime::Ptr> loadModel(const ModelSource& source) {
                                                   actual, lower(source.sha256)));
     }
   }
-  const auto loaded = runtime->load(std::as_bytes(std::span<const char>(*bytes)));
-  if (!loaded) return fail(loaded.error().withContext("loading the model"));
-
-  const std::vector<float> zeros(runtime->metadata().num_features, 0.0f);
-  auto warmup = runtime->predict(zeros, 1, PredictKind::kValue);
-  if (!warmup) return fail(warmup.error().withContext("warm-up prediction"));
-  if (warmup->values.empty() || !std::all_of(warmup->values.begin(), warmup->values.end(),
-                                             [](float v) { return std::isfinite(v); })) {
-    return fail("Internal", "warm-up prediction returned no or non-finite values");
-  }
-  return runtime;
+  return loadGuarded(source.runtime, std::as_bytes(std::span<const char>(*bytes)), source.limits);
 }
 
 }  // namespace aviary::sidecar

@@ -21,7 +21,8 @@ TEST(ParseConfigTest, ReadsEveryFlagInBothSpellings) {
       parse({"--model-name=churn", "--model-uri", "file:///m.json", "--model-version=v2",
              "--sha256=ab", "--group-input", "region", "--port=9000", "--metrics-port=9090",
              "--threads=3", "--max-body-bytes=1024", "--audit-sample-rate=0.25", "--audit-payloads",
-             "--drain-timeout=5s", "--shutdown-delay=2s", "--reference=file:///p.json"});
+             "--drain-timeout=5s", "--shutdown-delay=2s", "--reference=file:///p.json",
+             "--max-model-memory=1048576", "--model-load-timeout=30s"});
   ASSERT_TRUE(config.has_value()) << config.error().message;
   EXPECT_EQ(config->model_name, "churn");
   EXPECT_EQ(config->model_uri, "file:///m.json");
@@ -37,6 +38,8 @@ TEST(ParseConfigTest, ReadsEveryFlagInBothSpellings) {
   EXPECT_EQ(config->drain_timeout, std::chrono::seconds(5));
   EXPECT_EQ(config->shutdown_delay, std::chrono::seconds(2));
   EXPECT_EQ(config->reference, "file:///p.json");
+  EXPECT_EQ(config->max_model_memory, 1048576u);
+  EXPECT_EQ(config->model_load_timeout, std::chrono::seconds(30));
 }
 
 TEST(ParseConfigTest, EnvironmentFillsInAndFlagsWin) {

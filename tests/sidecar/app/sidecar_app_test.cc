@@ -96,6 +96,26 @@ TEST(SidecarAppTest, AModelThatFailsToLoadLeavesTheProcessNotReadyWithTheReason)
   EXPECT_EQ(httpPost(app.port(), "/v2/models/churn/infer", "{}").status, 503);
 }
 
+TEST(SidecarAppTest, AModelThatBlowsUpTheLoadersMemoryLeavesTheProcessAliveAndNotReady) {
+  // huge_alloc.bin makes libxgboost ask for ~17 GB while loading; the probe's limit stops it.
+  SidecarConfig config = configFor(
+      "file://" + std::filesystem::absolute("tests/sidecar/testdata/huge_alloc.bin").string());
+  config.max_model_memory = std::size_t{512} << 20;
+  SidecarApp app(config);
+  ASSERT_TRUE(app.start().has_value());
+  for (int i = 0; i < 1000 && app.host().state() == ModelState::kLoading; ++i) {
+    std::this_thread::sleep_for(10ms);
+  }
+  const auto metadata = httpGet(app.port(), "/v2/models/churn");
+  EXPECT_EQ(metadata.status, 503);
+  EXPECT_EQ(json::parse(metadata.body)["state"], "FAILED");
+  EXPECT_NE(metadata.body.find("probe load in a child process limited to 512 MiB"),
+            std::string::npos)
+      << metadata.body;
+  EXPECT_EQ(httpGet(app.port(), "/v2/health/ready").status, 503);
+  EXPECT_EQ(httpGet(app.port(), "/v2/health/live").status, 200);
+}
+
 TEST(SidecarAppTest, ExportsDriftAndGroupRatesOfServedRequests) {
   const auto cases = testing::loadCases("binary");
   std::vector<drift::FeatureProfile> features;
