@@ -17,10 +17,14 @@ mkdir -p "$out"
 
 scripts/install-deps.sh python3-xgboost python3-numpy python3-venv wrk
 cmake -S . -B build -G Ninja -DAVIARY_BUILD_BENCH=ON >/dev/null
-cmake --build build --target aviary-sidecar aviary-inprocess-bench aviary-loadgen
-if [[ ${SKIP_MLSERVER:-0} != 1 && ! -x $venv/bin/mlserver ]]; then
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install -q mlserver mlserver-xgboost
+cmake --build build --target aviary-sidecar aviary-inprocess-bench aviary-loadgen aviary-xgb-paths-bench
+# uvloop 0.22+ raises in asyncio.get_event_loop() where no loop is set, which MLServer 1.7.1's
+# inference-pool workers call at start ("There is no current event loop in thread
+# 'MainThread'"): the model never loads. Pinned below that; the pins are re-applied each run.
+mlserver_pins=(mlserver==1.7.1 mlserver-xgboost==1.7.1 'uvloop<0.22')
+if [[ ${SKIP_MLSERVER:-0} != 1 ]]; then
+  [[ -x $venv/bin/pip ]] || python3 -m venv "$venv"
+  "$venv/bin/pip" install -q "${mlserver_pins[@]}"
 fi
 # Debian's XGBoost (1.7, the library the sidecar links) writes the model both servers read.
 /usr/bin/python3 bench/train_model.py "$out"

@@ -15,21 +15,27 @@ flags=(-std=c++2b -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recov
        -Wno-macro-redefined -Wno-builtin-macro-redefined -D__cpp_concepts=202002L -Isrc)
 protocol=(src/sidecar/protocol/infer_request.cc src/sidecar/protocol/batch.cc
           src/sidecar/protocol/infer_response.cc)
-runtime=(src/sidecar/runtime/xgboost_runtime.cc)
+loader=(src/sidecar/loader/guarded_load.cc src/sidecar/runtime/factory.cc
+        src/sidecar/runtime/xgboost_runtime.cc)
 
 build() {  # name sources... -- libs...
   local name=$1; shift
-  [[ $out/$name -nt fuzz/$name.cc ]] && return 0
+  local newer=1 source
+  for source in "$@"; do
+    [[ $source == -* || $out/$name -nt $source ]] || newer=0
+  done
+  ((newer)) && return 0
   echo "fuzz: building $name"
   clang++-16 "${flags[@]}" "$@" -o "$out/$name"
 }
 build infer_request_fuzzer fuzz/infer_request_fuzzer.cc "${protocol[@]}" -lfmt
-build model_loader_fuzzer fuzz/model_loader_fuzzer.cc "${runtime[@]}" -lfmt -lxgboost
+build model_loader_fuzzer fuzz/model_loader_fuzzer.cc "${loader[@]}" -lfmt -lxgboost
 
 mkdir -p "$out/corpus/request" "$out/corpus/model"
 cp fuzz/seeds/request/* "$out/corpus/request/"
 cp tests/sidecar/testdata/binary.json tests/sidecar/testdata/binary.ubj \
-  tests/sidecar/testdata/binary.bin tests/sidecar/testdata/multiclass.json "$out/corpus/model/"
+  tests/sidecar/testdata/binary.bin tests/sidecar/testdata/multiclass.json \
+  tests/sidecar/testdata/huge_alloc.bin "$out/corpus/model/"
 
 status=0
 for target in infer_request_fuzzer:request model_loader_fuzzer:model; do

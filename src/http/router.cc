@@ -5,6 +5,13 @@
 namespace aviary::http {
 namespace {
 
+int hexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
 std::vector<std::string_view> splitPath(std::string_view path) {
   std::vector<std::string_view> segments;
   std::size_t start = 0;
@@ -22,6 +29,24 @@ bool isCapture(std::string_view segment) {
 }
 
 }  // namespace
+
+std::optional<std::string> percentDecode(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '%') {
+      out.push_back(text[i]);
+      continue;
+    }
+    if (i + 2 >= text.size()) return std::nullopt;
+    const int high = hexValue(text[i + 1]);
+    const int low = hexValue(text[i + 2]);
+    if (high < 0 || low < 0) return std::nullopt;
+    out.push_back(static_cast<char>(high * 16 + low));
+    i += 2;
+  }
+  return out;
+}
 
 void PathParams::set(std::string name, std::string value) {
   values_.emplace_back(std::move(name), std::move(value));
@@ -47,8 +72,7 @@ void Router::add(std::string method, std::string_view pattern, RouteHandler hand
   routes_.push_back(std::move(route));
 }
 
-bool Router::match(const Route& route, const std::vector<std::string_view>& path,
-                   PathParams* params) {
+bool Router::match(const Route& route, const std::vector<std::string>& path, PathParams* params) {
   if (route.segments.size() != path.size()) return false;
   for (std::size_t i = 0; i < path.size(); ++i) {
     const std::string& segment = route.segments[i];
@@ -58,14 +82,22 @@ bool Router::match(const Route& route, const std::vector<std::string_view>& path
   for (std::size_t i = 0; i < path.size(); ++i) {
     const std::string& segment = route.segments[i];
     if (isCapture(segment)) {
-      params->set(segment.substr(1, segment.size() - 2), std::string(path[i]));
+      params->set(segment.substr(1, segment.size() - 2), path[i]);
     }
   }
   return true;
 }
 
 Response Router::dispatch(const Request& request) const {
-  const std::vector<std::string_view> path = splitPath(request.path);
+  std::vector<std::string> path;
+  for (std::string_view raw : splitPath(request.path)) {
+    auto decoded = percentDecode(raw);
+    if (!decoded) {
+      return errorResponse(400,
+                           fmt::format("malformed percent-encoding in path segment '{}'", raw));
+    }
+    path.push_back(std::move(*decoded));
+  }
   bool other_method = false;
   for (const Route& route : routes_) {
     PathParams params;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -24,8 +25,14 @@ class PathParams {
 
 using RouteHandler = std::function<Response(const Request&, const PathParams&)>;
 
+// Decodes RFC 3986 percent-encoding ("%2F" -> "/"; '+' stays '+', as it does in a path). Nothing
+// when a '%' is not followed by two hex digits.
+std::optional<std::string> percentDecode(std::string_view text);
+
 // Maps (method, path pattern) to handlers. A pattern is literal segments and `{name}` segments,
 // each matching exactly one non-empty path segment: "/v2/models/{name}/versions/{version}/infer".
+// The path is split at '/' first, then each segment is percent-decoded, so a captured value may
+// hold any byte ("my%2Fmodel" captures "my/model"); a malformed escape is answered 400.
 // Routes are tried in the order they were added; the first match wins. A path that matches a
 // pattern under another method is answered 405, one that matches nothing 404, both with a JSON
 // error body. Routes are added before serving starts; dispatch() is then thread-safe.
@@ -40,8 +47,7 @@ class Router {
     std::vector<std::string> segments;  // "{name}" marks a capture
     RouteHandler handler;
   };
-  static bool match(const Route& route, const std::vector<std::string_view>& path,
-                    PathParams* params);
+  static bool match(const Route& route, const std::vector<std::string>& path, PathParams* params);
 
   std::vector<Route> routes_;
 };

@@ -11,10 +11,6 @@ namespace aviary::sidecar {
 namespace {
 
 // strict_shape=false: {rows} for single-output models, {rows, k} for multi-output ones.
-constexpr const char* kValueConfig =
-    R"({"type":0,"training":false,"iteration_begin":0,"iteration_end":0,"strict_shape":false})";
-constexpr const char* kMarginConfig =
-    R"({"type":1,"training":false,"iteration_begin":0,"iteration_end":0,"strict_shape":false})";
 constexpr const char* kInplaceValueConfig =
     R"({"type":0,"training":false,"iteration_begin":0,"iteration_end":0,"strict_shape":false,"missing":NaN,"cache_id":0})";
 constexpr const char* kInplaceMarginConfig =
@@ -110,18 +106,26 @@ Result<Prediction> XGBoostRuntime::predictSmall(std::span<const float> rows, std
                                  std::numeric_limits<float>::quiet_NaN(), &matrix, 1) != 0) {
     return fail(xgboostError("create matrix"));
   }
-  const bst_ulong* shape = nullptr;
-  bst_ulong dim = 0;
+  // The legacy XGBoosterPredict rather than XGBoosterPredictFromDMatrix: the same
+  // Learner::Predict with the same thread-local prediction cache and output buffer (so as safe
+  // for concurrent calls), minus parsing a JSON config on every call, about a third of the
+  // instructions of a one-row prediction (bench/README.md). With ntree_limit 0 it reads no
+  // booster config either.
+  bst_ulong length = 0;
   const float* result = nullptr;
-  const int rc = XGBoosterPredictFromDMatrix(
-      booster_, matrix, kind == PredictKind::kMargin ? kMarginConfig : kValueConfig, &shape, &dim,
-      &result);
+  const int rc = XGBoosterPredict(booster_, matrix, kind == PredictKind::kMargin ? 1 : 0,
+                                  /*ntree_limit=*/0, /*training=*/0, &length, &result);
   if (rc != 0) {
     Error error = xgboostError("predict");
     XGDMatrixFree(matrix);
     return fail(std::move(error));
   }
-  Prediction prediction = copyOut(shape, dim, result);
+  // Flat output: {rows} for single-output models, {rows, k} for multi-output ones (what
+  // strict_shape=false gives on the other path).
+  Prediction prediction;
+  prediction.values.assign(result, result + length);
+  prediction.shape.push_back(static_cast<int64_t>(num_rows));
+  if (length != num_rows) prediction.shape.push_back(static_cast<int64_t>(length / num_rows));
   XGDMatrixFree(matrix);
   return prediction;
 }

@@ -5,9 +5,10 @@
 namespace aviary::sidecar {
 
 // ModelRuntime over the XGBoost C API (libxgboost 1.7). Reads JSON, UBJSON and the legacy binary
-// format. Small batches go through a DMatrix (about 9 µs fixed cost), larger ones through
-// in-place prediction, which reads the caller's rows without copying them (about 111 µs fixed
-// cost, cheaper per row); see MEASUREMENTS.md. Each prediction uses one thread: concurrency comes
+// format. Small batches go through a DMatrix and the legacy XGBoosterPredict (the fewest
+// instructions per one-row call of the C API's paths), larger ones through in-place prediction,
+// which reads the caller's rows without copying them (slightly fewer instructions per row); see
+// bench/README.md for the measurements. Each prediction uses one thread: concurrency comes
 // from the server's workers.
 class XGBoostRuntime final : public ModelRuntime {
  public:
