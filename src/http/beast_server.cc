@@ -51,6 +51,9 @@ namespace {
 
 using State = BeastServer::State;
 
+// The most a connection's read buffer grows to for a large body.
+constexpr uint64_t kMaxReadChunk = 256 * 1024;
+
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, State* state) : stream_(std::move(socket)), state_(state) {}
@@ -87,6 +90,24 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_.emplace();
     parser_->body_limit(state_->options.max_body_bytes);
     stream_.expires_after(state_->options.idle_timeout);
+    bhttp::async_read_header(stream_, buffer_, *parser_,
+                             beast::bind_front_handler(&Session::onHeader, shared_from_this()));
+  }
+
+  // The body is read in pieces as large as the buffer's free space, and the parser moves each
+  // piece out as it goes, so a buffer left at its first size reads a large body 512 bytes at a
+  // time (a syscall, a timer re-arm and an epoll round each). Knowing the length, grow it once
+  // for this connection.
+  void onHeader(beast::error_code ec, std::size_t /*bytes*/) {
+    if (ec) {
+      onRead(ec, 0);
+      return;
+    }
+    if (const auto length = parser_->content_length(); length && !parser_->is_done()) {
+      const std::size_t wanted = static_cast<std::size_t>(std::min<uint64_t>(
+          *length, std::min<uint64_t>(state_->options.max_body_bytes, kMaxReadChunk)));
+      if (buffer_.capacity() - buffer_.size() < wanted) buffer_.reserve(buffer_.size() + wanted);
+    }
     bhttp::async_read(stream_, buffer_, *parser_,
                       beast::bind_front_handler(&Session::onRead, shared_from_this()));
   }

@@ -55,6 +55,21 @@ TEST(BeastServerTest, BodyOverTheLimitIs413AndClosesTheConnection) {
   EXPECT_EQ(within.status, 200);
 }
 
+TEST(BeastServerTest, LargeBodiesArriveWholeAlternatingWithSmallOnes) {
+  // Bodies beyond the first read size, larger than the read buffer's cap, then small again on
+  // the same connection: the buffer grown for one body must not lose or repeat bytes.
+  auto server = startServer(echoBody, /*max_body=*/1 << 20);
+  HttpClient client(server->port());
+  for (const std::size_t size : {std::size_t{80'000}, std::size_t{3}, std::size_t{700'000},
+                                 std::size_t{513}, std::size_t{80'000}}) {
+    std::string body(size, 'a');
+    for (std::size_t i = 0; i < size; ++i) body[i] = static_cast<char>('a' + i % 26);
+    const auto reply = client.post("/big", body);
+    EXPECT_EQ(reply.status, 200);
+    EXPECT_EQ(reply.body, "POST /big? " + body) << size;
+  }
+}
+
 TEST(BeastServerTest, HandlerExceptionBecomes500) {
   auto server = startServer([](const Request&) -> Response { throw std::runtime_error("boom"); });
   const auto reply = aviary::testing::httpGet(server->port(), "/");
