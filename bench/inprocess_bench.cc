@@ -1,5 +1,8 @@
-// The in-process limit: the sidecar's runtime called directly, one thread, no HTTP or JSON.
-// usage: aviary-inprocess-bench MODEL_FILE  -> one JSON line with µs per call at batch 1 and 256.
+// The in-process limit: the sidecar's runtime called directly, one thread, no HTTP or JSON; and,
+// given request bodies, the protocol work the sidecar adds in-process (parse the JSON request,
+// assemble the batch, encode the response), also one thread.
+// usage: aviary-inprocess-bench MODEL_FILE [BODY_1 BODY_256]
+//   -> one JSON line with µs per call at batch 1 and 256 (and protocol1_us, protocol256_us).
 #include <fmt/format.h>
 
 #include <chrono>
@@ -9,6 +12,9 @@
 #include <vector>
 
 #include "sidecar/loader/artifact_fetcher.h"
+#include "sidecar/protocol/batch.h"
+#include "sidecar/protocol/infer_request.h"
+#include "sidecar/protocol/infer_response.h"
 #include "sidecar/runtime/factory.h"
 
 namespace {
@@ -32,11 +38,42 @@ double microsPerCall(const ModelRuntime& runtime, std::size_t batch, int calls) 
   return elapsed.count() / calls;
 }
 
+// Parse + assemble + encode of one request body, as the sidecar does around predict().
+double protocolMicros(const std::string& body, std::size_t features, int calls) {
+  using namespace aviary::sidecar;
+  const FeatureLayout layout{features, {}};
+  const auto once = [&] {
+    auto request = parseInferRequest(body);
+    if (!request) std::abort();
+    auto batch = assembleBatch(*request, layout, "");
+    if (!batch) std::abort();
+    const std::vector<int64_t> shape = {static_cast<int64_t>(batch->num_rows)};
+    const std::vector<float> values(batch->num_rows, 0.25f);
+    const OutputTensor output{"predict", shape, values};
+    if (encodeInferResponse("churn", "", request->id, {&output, 1}).empty()) std::abort();
+  };
+  for (int i = 0; i < calls / 10 + 1; ++i) once();
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < calls; ++i) once();
+  const std::chrono::duration<double, std::micro> elapsed =
+      std::chrono::steady_clock::now() - start;
+  return elapsed.count() / calls;
+}
+
+std::string readFile(const char* path) {
+  auto bytes = aviary::sidecar::fetchArtifact(std::string("file://") + path, {});
+  if (!bytes) {
+    std::fprintf(stderr, "cannot read %s\n", path);
+    std::exit(1);
+  }
+  return std::string(bytes->begin(), bytes->end());
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 2) {
-    std::fprintf(stderr, "usage: %s MODEL_FILE\n", argv[0]);
+  if (argc != 2 && argc != 4) {
+    std::fprintf(stderr, "usage: %s MODEL_FILE [BODY_1 BODY_256]\n", argv[0]);
     return 2;
   }
   auto bytes = aviary::sidecar::fetchArtifact(argv[1], {});
@@ -47,7 +84,15 @@ int main(int argc, char** argv) {
   }
   const double b1 = microsPerCall(**runtime, 1, 20000);
   const double b256 = microsPerCall(**runtime, 256, 400);
-  std::printf("%s\n",
-              fmt::format(R"({{"batch1_us":{:.2f},"batch256_us":{:.2f}}})", b1, b256).c_str());
+  std::string protocol;
+  if (argc == 4) {
+    const std::size_t features = (*runtime)->metadata().num_features;
+    protocol = fmt::format(R"(,"protocol1_us":{:.2f},"protocol256_us":{:.2f})",
+                           protocolMicros(readFile(argv[2]), features, 20000),
+                           protocolMicros(readFile(argv[3]), features, 400));
+  }
+  std::printf(
+      "%s\n",
+      fmt::format(R"({{"batch1_us":{:.2f},"batch256_us":{:.2f}{}}})", b1, b256, protocol).c_str());
   return 0;
 }

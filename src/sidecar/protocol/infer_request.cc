@@ -1,15 +1,17 @@
 #include "sidecar/protocol/infer_request.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include <charconv>
 #include <cmath>
 #include <limits>
-#include <nlohmann/json.hpp>
+#include <optional>
+
+#include "sidecar/protocol/json_cursor.h"
 
 namespace aviary::sidecar {
 namespace {
-
-using nlohmann::json;
 
 // Caps the element count a shape may declare, so a hostile shape cannot make us reserve memory
 // the body could never fill. The HTTP body limit bounds real data far below this.
@@ -17,15 +19,6 @@ constexpr int64_t kMaxElements = int64_t{1} << 31;
 
 std::unexpected<Error> invalid(std::string message) {
   return fail("InvalidArgument", std::move(message));
-}
-
-std::string_view jsonTypeName(const json& value) {
-  if (value.is_null()) return "null";
-  if (value.is_boolean()) return "a boolean";
-  if (value.is_number()) return "a number";
-  if (value.is_string()) return "a string";
-  if (value.is_array()) return "an array";
-  return "an object";
 }
 
 Result<DataType> parseDataType(std::string_view name, std::string_view input) {
@@ -40,65 +33,102 @@ Result<DataType> parseDataType(std::string_view name, std::string_view input) {
       input, name));
 }
 
-// Appends the leaves of `data` (nested arrays flattened) after checking their type.
+// An integer token as int64 (negative) or uint64, or nothing when it does not fit either.
+struct Integer {
+  bool negative = false;
+  int64_t signed_value = 0;
+  uint64_t unsigned_value = 0;
+};
+std::optional<Integer> toInteger(std::string_view text) {
+  Integer out;
+  const char* first = text.data();
+  const char* last = text.data() + text.size();
+  if (text.front() == '-') {
+    out.negative = true;
+    if (std::from_chars(first, last, out.signed_value).ec != std::errc{}) return std::nullopt;
+  } else if (std::from_chars(first, last, out.unsigned_value).ec != std::errc{}) {
+    return std::nullopt;
+  }
+  return out;
+}
+
+// Reads a tensor's `data` (flat, nested, or one scalar) from the cursor straight into
+// `tensor.values` (or `strings`), checking each element against the datatype.
 class DataReader {
  public:
-  DataReader(const InputTensor& tensor, InputTensor* out) : tensor_(tensor), out_(out) {}
+  DataReader(JsonCursor& json, InputTensor& tensor) : json_(json), tensor_(tensor) {}
 
-  Status read(const json& data) {
-    if (!data.is_array()) return read1(data);  // a scalar for shape [] or [1]
-    for (const json& item : data) {
-      if (item.is_array()) {
-        AVIARY_RETURN_IF_ERROR(read(item));
-      } else {
-        AVIARY_RETURN_IF_ERROR(read1(item));
+  Status read() {
+    if (json_.peek() != JsonKind::kArray) return readOne();  // a scalar for shape [] or [1]
+    AVIARY_RETURN_IF_ERROR(json_.enterArray());
+    const bool floating =
+        tensor_.datatype == DataType::kFp32 || tensor_.datatype == DataType::kFp64;
+    while (true) {
+      if (floating) {
+        AVIARY_ASSIGN_OR_RETURN(const std::size_t numbers, json_.appendNumbers(tensor_.values));
+        index_ += numbers;
       }
+      AVIARY_ASSIGN_OR_RETURN(const bool more, json_.nextElement());
+      if (!more) return {};
+      AVIARY_RETURN_IF_ERROR(read());
     }
-    return {};
   }
 
   std::size_t count() const { return index_; }
 
  private:
-  Status read1(const json& item) {
+  Status readOne() {
     const std::size_t index = index_++;
+    const JsonKind kind = json_.peek();
     switch (tensor_.datatype) {
       case DataType::kFp32:
       case DataType::kFp64:
-        if (item.is_number() && !item.is_boolean()) {
-          out_->values.push_back(static_cast<float>(item.get<double>()));
+        if (kind == JsonKind::kNumber) {
+          AVIARY_ASSIGN_OR_RETURN(const JsonNumber number, json_.readNumber());
+          tensor_.values.push_back(static_cast<float>(number.value));
           return {};
         }
-        if (item.is_null()) {
-          out_->values.push_back(std::numeric_limits<float>::quiet_NaN());
+        if (kind == JsonKind::kNull) {
+          AVIARY_RETURN_IF_ERROR(json_.readNull());
+          tensor_.values.push_back(std::numeric_limits<float>::quiet_NaN());
           return {};
         }
-        return mismatch(index, item, "numbers (or null for a missing value)");
+        return mismatch(index, kind, "numbers (or null for a missing value)");
       case DataType::kInt32:
       case DataType::kInt64: {
-        if (!item.is_number_integer()) return mismatch(index, item, "integers");
+        if (kind != JsonKind::kNumber) return mismatch(index, kind, "integers");
+        AVIARY_ASSIGN_OR_RETURN(const JsonNumber number, json_.readNumber());
+        const std::optional<Integer> value = number.integer ? toInteger(number.text) : std::nullopt;
+        if (!value) return mismatch(index, kind, "integers");
         const bool narrow = tensor_.datatype == DataType::kInt32;
-        if (item.is_number_unsigned()) {
-          const auto value = item.get<uint64_t>();
-          if (narrow && value > static_cast<uint64_t>(std::numeric_limits<int32_t>::max())) {
+        if (value->negative) {
+          if (narrow && value->signed_value < std::numeric_limits<int32_t>::min()) {
             return outOfRange(index);
           }
-          out_->values.push_back(static_cast<float>(value));
+          tensor_.values.push_back(static_cast<float>(value->signed_value));
         } else {
-          const auto value = item.get<int64_t>();
-          if (narrow && value < std::numeric_limits<int32_t>::min()) return outOfRange(index);
-          out_->values.push_back(static_cast<float>(value));
+          if (narrow &&
+              value->unsigned_value > static_cast<uint64_t>(std::numeric_limits<int32_t>::max())) {
+            return outOfRange(index);
+          }
+          tensor_.values.push_back(static_cast<float>(value->unsigned_value));
         }
         return {};
       }
-      case DataType::kBool:
-        if (!item.is_boolean()) return mismatch(index, item, "true or false");
-        out_->values.push_back(item.get<bool>() ? 1.0f : 0.0f);
+      case DataType::kBool: {
+        if (kind != JsonKind::kTrue && kind != JsonKind::kFalse) {
+          return mismatch(index, kind, "true or false");
+        }
+        AVIARY_ASSIGN_OR_RETURN(const bool value, json_.readBool());
+        tensor_.values.push_back(value ? 1.0f : 0.0f);
         return {};
-      case DataType::kBytes:
-        if (!item.is_string()) return mismatch(index, item, "strings");
-        out_->strings.push_back(item.get<std::string>());
+      }
+      case DataType::kBytes: {
+        if (kind != JsonKind::kString) return mismatch(index, kind, "strings");
+        AVIARY_ASSIGN_OR_RETURN(std::string value, json_.readString());
+        tensor_.strings.push_back(std::move(value));
         return {};
+      }
     }
     return invalid("unreachable datatype");
   }
@@ -108,78 +138,219 @@ class DataReader {
         fmt::format("input '{}': element {} is out of INT32 range", tensor_.name, index));
   }
 
-  Status mismatch(std::size_t index, const json& item, std::string_view expected) const {
+  Status mismatch(std::size_t index, JsonKind kind, std::string_view expected) const {
     return invalid(fmt::format("input '{}': datatype {} expects {}, element {} is {}", tensor_.name,
                                dataTypeName(tensor_.datatype), expected, index,
-                               jsonTypeName(item)));
+                               jsonKindName(kind)));
   }
 
-  const InputTensor& tensor_;
-  InputTensor* out_;
+  JsonCursor& json_;
+  InputTensor& tensor_;
   std::size_t index_ = 0;
 };
 
-Result<InputTensor> parseInput(const json& input, std::size_t position) {
-  if (!input.is_object()) {
+// `shape` is tiny; it is taken as text first so that errors can quote it whole.
+Result<std::vector<int64_t>> parseShape(std::string_view text, std::string_view input) {
+  const auto bad = [&] {
+    return invalid(fmt::format(
+        "input '{}': 'shape' must be an array of non-negative integers, got {}", input, text));
+  };
+  JsonCursor json(text);
+  if (json.peek() != JsonKind::kArray) return bad();
+  AVIARY_RETURN_IF_ERROR(json.enterArray());
+  std::vector<int64_t> shape;
+  int64_t elements = 1;
+  while (true) {
+    AVIARY_ASSIGN_OR_RETURN(const bool more, json.nextElement());
+    if (!more) break;
+    if (json.peek() != JsonKind::kNumber) return bad();
+    AVIARY_ASSIGN_OR_RETURN(const JsonNumber number, json.readNumber());
+    const std::optional<Integer> dim = number.integer ? toInteger(number.text) : std::nullopt;
+    if (!dim || dim->negative ||
+        dim->unsigned_value > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+      return bad();
+    }
+    shape.push_back(static_cast<int64_t>(dim->unsigned_value));
+    if (shape.back() != 0 && elements > kMaxElements / shape.back()) {
+      return invalid(fmt::format("input '{}': shape {} is too large", input, text));
+    }
+    elements *= shape.back();
+  }
+  return shape;
+}
+
+int64_t elementCount(const std::vector<int64_t>& shape) {
+  int64_t elements = 1;
+  for (const int64_t dim : shape) elements *= dim;
+  return elements;
+}
+
+// Reads `data` into the tensor, whose name and datatype are known, and checks the count.
+Status readData(JsonCursor& json, InputTensor& tensor) {
+  const int64_t expected = elementCount(tensor.shape);
+  const auto reserve = static_cast<std::size_t>(std::min<int64_t>(expected, 1 << 20));
+  if (tensor.datatype == DataType::kBytes) {
+    tensor.strings.reserve(reserve);
+  } else {
+    tensor.values.reserve(reserve);
+  }
+  DataReader reader(json, tensor);
+  AVIARY_RETURN_IF_ERROR(reader.read());
+  if (static_cast<int64_t>(reader.count()) != expected) {
+    return invalid(fmt::format("input '{}': shape [{}] needs {} elements, 'data' has {}",
+                               tensor.name, fmt::join(tensor.shape, ","), expected,
+                               reader.count()));
+  }
+  return {};
+}
+
+// One element of `inputs`. Members may come in any order; `data` is converted as it is read when
+// `name`, `shape` and `datatype` came before it (as clients send them), else it is checked,
+// kept as text, and converted at the end.
+Result<InputTensor> parseInput(JsonCursor& json, std::size_t position) {
+  const JsonKind kind = json.peek();
+  if (kind != JsonKind::kObject) {
     return invalid(
-        fmt::format("inputs[{}] must be an object, got {}", position, jsonTypeName(input)));
+        fmt::format("inputs[{}] must be an object, got {}", position, jsonKindName(kind)));
   }
   InputTensor tensor;
-  const auto name = input.find("name");
-  if (name == input.end() || !name->is_string() || name->get_ref<const std::string&>().empty()) {
-    return invalid(fmt::format("inputs[{}] needs a non-empty string 'name'", position));
+  bool has_name = false;
+  bool has_shape = false;
+  bool has_datatype = false;
+  bool data_read = false;
+  std::string_view deferred_data;  // `data` seen before name, shape or datatype
+  bool data_deferred = false;
+  AVIARY_RETURN_IF_ERROR(json.enterObject());
+  std::string key;
+  while (true) {
+    AVIARY_ASSIGN_OR_RETURN(const bool more, json.nextMember(key));
+    if (!more) break;
+    if (key == "name") {
+      if (json.peek() != JsonKind::kString) {
+        return invalid(fmt::format("inputs[{}] needs a non-empty string 'name'", position));
+      }
+      AVIARY_ASSIGN_OR_RETURN(tensor.name, json.readString());
+      has_name = !tensor.name.empty();
+      if (!has_name) {
+        return invalid(fmt::format("inputs[{}] needs a non-empty string 'name'", position));
+      }
+    } else if (key == "shape") {
+      AVIARY_ASSIGN_OR_RETURN(const std::string_view text, json.skipValue());
+      AVIARY_ASSIGN_OR_RETURN(
+          tensor.shape,
+          parseShape(text, has_name ? tensor.name : fmt::format("inputs[{}]", position)));
+      has_shape = true;
+    } else if (key == "datatype") {
+      if (json.peek() != JsonKind::kString) {
+        return invalid(
+            fmt::format("input '{}': 'datatype' must be a string such as \"FP32\"", tensor.name));
+      }
+      AVIARY_ASSIGN_OR_RETURN(const std::string name, json.readString());
+      AVIARY_ASSIGN_OR_RETURN(tensor.datatype, parseDataType(name, tensor.name));
+      has_datatype = true;
+    } else if (key == "data") {
+      if (has_name && has_shape && has_datatype) {
+        tensor.values.clear();
+        tensor.strings.clear();
+        AVIARY_RETURN_IF_ERROR(readData(json, tensor));
+        data_read = true;
+        data_deferred = false;
+      } else {
+        AVIARY_ASSIGN_OR_RETURN(deferred_data, json.skipValue());
+        data_deferred = true;
+        data_read = false;
+      }
+    } else {
+      AVIARY_RETURN_IF_ERROR(json.skipValue());  // parameters and anything unknown
+    }
   }
-  tensor.name = name->get<std::string>();
-
-  const auto shape = input.find("shape");
-  if (shape == input.end() || !shape->is_array()) {
+  if (!has_name)
+    return invalid(fmt::format("inputs[{}] needs a non-empty string 'name'", position));
+  if (!has_shape) {
     return invalid(
         fmt::format("input '{}': 'shape' must be an array of non-negative integers", tensor.name));
   }
-  int64_t elements = 1;
-  for (const json& dim : *shape) {
-    if (!dim.is_number_integer() || dim.get<int64_t>() < 0) {
-      return invalid(
-          fmt::format("input '{}': 'shape' must be an array of non-negative integers, got {}",
-                      tensor.name, shape->dump()));
-    }
-    tensor.shape.push_back(dim.get<int64_t>());
-    if (tensor.shape.back() != 0 && elements > kMaxElements / tensor.shape.back()) {
-      return invalid(fmt::format("input '{}': shape {} is too large", tensor.name, shape->dump()));
-    }
-    elements *= tensor.shape.back();
-  }
-
-  const auto datatype = input.find("datatype");
-  if (datatype == input.end() || !datatype->is_string()) {
+  if (!has_datatype) {
     return invalid(
         fmt::format("input '{}': 'datatype' must be a string such as \"FP32\"", tensor.name));
   }
-  AVIARY_ASSIGN_OR_RETURN(tensor.datatype,
-                          parseDataType(datatype->get_ref<const std::string&>(), tensor.name));
-
-  const auto data = input.find("data");
-  if (data == input.end()) {
-    return invalid(fmt::format("input '{}': 'data' is missing", tensor.name));
+  if (data_deferred) {
+    JsonCursor data(deferred_data);
+    AVIARY_RETURN_IF_ERROR(readData(data, tensor));
+    data_read = true;
   }
-  InputTensor parsed = tensor;
-  if (tensor.datatype == DataType::kBytes) {
-    parsed.strings.reserve(static_cast<std::size_t>(std::min<int64_t>(elements, 1 << 20)));
-  } else {
-    parsed.values.reserve(static_cast<std::size_t>(std::min<int64_t>(elements, 1 << 20)));
-  }
-  DataReader reader(tensor, &parsed);
-  AVIARY_RETURN_IF_ERROR(reader.read(*data));
-  if (static_cast<int64_t>(reader.count()) != elements) {
-    return invalid(fmt::format("input '{}': shape {} needs {} elements, 'data' has {}", tensor.name,
-                               shape->dump(), elements, reader.count()));
-  }
-  return parsed;
+  if (!data_read) return invalid(fmt::format("input '{}': 'data' is missing", tensor.name));
+  return tensor;
 }
 
-bool truthy(const json& parameters, const char* key) {
-  const auto found = parameters.find(key);
-  return found != parameters.end() && found->is_boolean() && found->get<bool>();
+Status parseInputs(JsonCursor& json, InferRequest& request) {
+  if (json.peek() != JsonKind::kArray) {
+    return invalid("'inputs' must be a non-empty array of tensors");
+  }
+  AVIARY_RETURN_IF_ERROR(json.enterArray());
+  request.inputs.clear();
+  while (true) {
+    AVIARY_ASSIGN_OR_RETURN(const bool more, json.nextElement());
+    if (!more) break;
+    AVIARY_ASSIGN_OR_RETURN(InputTensor tensor, parseInput(json, request.inputs.size()));
+    for (const InputTensor& seen : request.inputs) {
+      if (seen.name == tensor.name) {
+        return invalid(fmt::format("input '{}' appears twice", tensor.name));
+      }
+    }
+    request.inputs.push_back(std::move(tensor));
+  }
+  if (request.inputs.empty()) return invalid("'inputs' must be a non-empty array of tensors");
+  return {};
+}
+
+Status parseOutputs(JsonCursor& json, InferRequest& request) {
+  if (json.peek() != JsonKind::kArray) return invalid("'outputs' must be an array");
+  const auto bad = [] {
+    return invalid("each of 'outputs' must be an object with a string 'name'");
+  };
+  AVIARY_RETURN_IF_ERROR(json.enterArray());
+  request.outputs.clear();
+  std::string key;
+  while (true) {
+    AVIARY_ASSIGN_OR_RETURN(const bool more, json.nextElement());
+    if (!more) return {};
+    if (json.peek() != JsonKind::kObject) return bad();
+    AVIARY_RETURN_IF_ERROR(json.enterObject());
+    std::optional<std::string> name;
+    while (true) {
+      AVIARY_ASSIGN_OR_RETURN(const bool member, json.nextMember(key));
+      if (!member) break;
+      if (key == "name") {
+        if (json.peek() != JsonKind::kString) return bad();
+        AVIARY_ASSIGN_OR_RETURN(name, json.readString());
+      } else {
+        AVIARY_RETURN_IF_ERROR(json.skipValue());
+      }
+    }
+    if (!name) return bad();
+    request.outputs.push_back(std::move(*name));
+  }
+}
+
+// The request-level `parameters` the sidecar acts on; others are accepted and ignored.
+Status parseParameters(JsonCursor& json, InferRequest& request) {
+  if (json.peek() != JsonKind::kObject) return invalid("'parameters' must be an object");
+  AVIARY_RETURN_IF_ERROR(json.enterObject());
+  std::string key;
+  while (true) {
+    AVIARY_ASSIGN_OR_RETURN(const bool more, json.nextMember(key));
+    if (!more) return {};
+    bool* flag = key == "output_margin"   ? &request.output_margin
+                 : key == "audit_payload" ? &request.audit_payload
+                                          : nullptr;
+    const JsonKind kind = json.peek();
+    if (flag != nullptr && (kind == JsonKind::kTrue || kind == JsonKind::kFalse)) {
+      AVIARY_ASSIGN_OR_RETURN(*flag, json.readBool());
+    } else {
+      AVIARY_RETURN_IF_ERROR(json.skipValue());
+    }
+  }
 }
 
 }  // namespace
@@ -203,46 +374,36 @@ std::string_view dataTypeName(DataType type) {
 }
 
 Result<InferRequest> parseInferRequest(std::string_view body) {
-  const json document = json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (document.is_discarded()) return invalid("request body is not valid JSON");
-  if (!document.is_object()) {
-    return invalid(
-        fmt::format("request body must be a JSON object, got {}", jsonTypeName(document)));
+  JsonCursor json(body);
+  const JsonKind kind = json.peek();
+  if (kind != JsonKind::kObject) {
+    AVIARY_RETURN_IF_ERROR(json.skipValue());
+    AVIARY_RETURN_IF_ERROR(json.expectEnd());
+    return invalid(fmt::format("request body must be a JSON object, got {}", jsonKindName(kind)));
   }
   InferRequest request;
-  if (const auto id = document.find("id"); id != document.end()) {
-    if (!id->is_string()) return invalid("'id' must be a string");
-    request.id = id->get<std::string>();
-  }
-  const auto inputs = document.find("inputs");
-  if (inputs == document.end() || !inputs->is_array() || inputs->empty()) {
-    return invalid("'inputs' must be a non-empty array of tensors");
-  }
-  request.inputs.reserve(inputs->size());
-  for (std::size_t i = 0; i < inputs->size(); ++i) {
-    AVIARY_ASSIGN_OR_RETURN(InputTensor tensor, parseInput((*inputs)[i], i));
-    for (const InputTensor& seen : request.inputs) {
-      if (seen.name == tensor.name) {
-        return invalid(fmt::format("input '{}' appears twice", tensor.name));
-      }
-    }
-    request.inputs.push_back(std::move(tensor));
-  }
-  if (const auto outputs = document.find("outputs"); outputs != document.end()) {
-    if (!outputs->is_array()) return invalid("'outputs' must be an array");
-    for (const json& output : *outputs) {
-      const auto name = output.is_object() ? output.find("name") : output.end();
-      if (!output.is_object() || name == output.end() || !name->is_string()) {
-        return invalid("each of 'outputs' must be an object with a string 'name'");
-      }
-      request.outputs.push_back(name->get<std::string>());
+  bool has_inputs = false;
+  AVIARY_RETURN_IF_ERROR(json.enterObject());
+  std::string key;
+  while (true) {
+    AVIARY_ASSIGN_OR_RETURN(const bool more, json.nextMember(key));
+    if (!more) break;
+    if (key == "id") {
+      if (json.peek() != JsonKind::kString) return invalid("'id' must be a string");
+      AVIARY_ASSIGN_OR_RETURN(request.id, json.readString());
+    } else if (key == "inputs") {
+      AVIARY_RETURN_IF_ERROR(parseInputs(json, request));
+      has_inputs = true;
+    } else if (key == "outputs") {
+      AVIARY_RETURN_IF_ERROR(parseOutputs(json, request));
+    } else if (key == "parameters") {
+      AVIARY_RETURN_IF_ERROR(parseParameters(json, request));
+    } else {
+      AVIARY_RETURN_IF_ERROR(json.skipValue());
     }
   }
-  if (const auto parameters = document.find("parameters"); parameters != document.end()) {
-    if (!parameters->is_object()) return invalid("'parameters' must be an object");
-    request.output_margin = truthy(*parameters, "output_margin");
-    request.audit_payload = truthy(*parameters, "audit_payload");
-  }
+  AVIARY_RETURN_IF_ERROR(json.expectEnd());
+  if (!has_inputs) return invalid("'inputs' must be a non-empty array of tensors");
   return request;
 }
 

@@ -60,6 +60,44 @@ TEST(ParseInferRequestTest, ConvertsIntegerBoolAndBytesTypes) {
   EXPECT_EQ(parsed->inputs[3].strings, (std::vector<std::string>{"eu", "us"}));
 }
 
+TEST(ParseInferRequestTest, MembersMayComeInAnyOrder) {
+  // `data` before `datatype` and `name` is kept as text and converted once the tensor is known.
+  auto parsed = parseInferRequest(R"({"parameters":{"output_margin":true},
+    "inputs":[{"data":[[1,2],[3,null]],"shape":[2,2],"datatype":"FP32","name":"x"},
+              {"shape":[1],"data":[7],"name":"n","datatype":"INT64"}],
+    "id":"late"})");
+  ASSERT_TRUE(parsed.has_value()) << parsed.error().message;
+  EXPECT_EQ(parsed->id, "late");
+  ASSERT_EQ(parsed->inputs[0].values.size(), 4u);
+  EXPECT_EQ(parsed->inputs[0].values[2], 3.0f);
+  EXPECT_TRUE(std::isnan(parsed->inputs[0].values[3]));
+  EXPECT_EQ(parsed->inputs[1].values, std::vector<float>{7});
+  EXPECT_TRUE(parsed->output_margin);
+}
+
+TEST(ParseInferRequestTest, SkipsUnknownMembersAndTensorParameters) {
+  auto parsed = parseInferRequest(R"({"model_hint":{"nested":[1,{"a":"b"}]},
+    "inputs":[{"name":"x\u00e9","shape":[1],"datatype":"FP32","data":[0.1],
+               "parameters":{"content_type":"np"}}],
+    "outputs":[{"name":"predict","parameters":{"binary_data":false}}],
+    "parameters":{"output_margin":"yes","audit_payload":false,"other":[1]}})");
+  ASSERT_TRUE(parsed.has_value()) << parsed.error().message;
+  EXPECT_EQ(parsed->inputs[0].name, "x\xc3\xa9");
+  EXPECT_EQ(parsed->inputs[0].values, std::vector<float>{0.1f});
+  EXPECT_EQ(parsed->outputs, std::vector<std::string>{"predict"});
+  EXPECT_FALSE(parsed->output_margin);  // only a JSON boolean turns it on
+}
+
+TEST(ParseInferRequestTest, NumbersRoundToDoubleThenToFloat32) {
+  // As a JSON library then a cast would: beyond float's range is infinity, below it zero.
+  auto parsed = parseInferRequest(R"({"inputs":[{"name":"x","shape":[3],"datatype":"FP32",
+    "data":[0.1234567890123456789, 1e39, -1e-400]}]})");
+  ASSERT_TRUE(parsed.has_value()) << parsed.error().message;
+  EXPECT_EQ(parsed->inputs[0].values[0], static_cast<float>(0.1234567890123456789));
+  EXPECT_TRUE(std::isinf(parsed->inputs[0].values[1]));
+  EXPECT_EQ(parsed->inputs[0].values[2], 0.0f);
+}
+
 struct BadRequest {
   const char* what;
   const char* body;
