@@ -1,5 +1,7 @@
 // libFuzzer target: the OIP v2 request parser, batch assembly and response encoding on any bytes,
-// and the JSON cursor under them checked against nlohmann's validator.
+// and the JSON cursor under them checked against nlohmann's validator. Inputs that do not start
+// with '{' take the binary tensor extension's path: their first byte is the JSON length (the
+// Inference-Header-Content-Length) of the body that follows it.
 #include <cstddef>
 #include <cstdint>
 #include <nlohmann/json.hpp>
@@ -24,7 +26,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         !skipped && skipped.error().message.find("nested too deeply") != std::string::npos;
     if (!too_deep && ours != nlohmann::json::accept(body)) __builtin_trap();
   }
-  auto request = parseInferRequest(body);
+  std::optional<std::size_t> json_length;
+  std::string_view request_body = body;
+  if (!body.empty() && body.front() != '{') {
+    json_length = static_cast<unsigned char>(body.front());
+    request_body = body.substr(1);
+  }
+  auto request = parseInferRequest(request_body, json_length);
   if (!request) return 0;
   static const FeatureLayout kNamed{3, {"a", "b", "c"}};
   static const FeatureLayout kUnnamed{2, {}};
@@ -37,8 +45,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::vector<float> outputs(batch->num_rows);
     for (std::size_t r = 0; r < batch->num_rows; ++r)
       outputs[r] = batch->rows[r * layout->num_features];
-    const OutputTensor output{"predict", shape, outputs};
-    (void)encodeInferResponse("m", "v", request->id, {&output, 1});
+    const OutputTensor output{"predict", shape, outputs, request->binary_outputs};
+    const EncodedResponse encoded = encodeInferResponse("m", "v", request->id, {&output, 1});
+    if (request->binary_outputs &&
+        encoded.body.size() != *encoded.json_length + outputs.size() * sizeof(float)) {
+      __builtin_trap();
+    }
   }
   return 0;
 }

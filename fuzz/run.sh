@@ -13,7 +13,8 @@ mkdir -p "$out"
 # <expected> needs but still reports 201907L.
 flags=(-std=c++2b -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
        -Wno-macro-redefined -Wno-builtin-macro-redefined -D__cpp_concepts=202002L -Isrc)
-protocol=(src/sidecar/protocol/json_cursor.cc src/sidecar/protocol/infer_request.cc src/sidecar/protocol/batch.cc
+protocol=(src/sidecar/protocol/json_cursor.cc src/sidecar/protocol/binary_tensor.cc
+          src/sidecar/protocol/infer_request.cc src/sidecar/protocol/batch.cc
           src/sidecar/protocol/infer_response.cc)
 loader=(src/sidecar/loader/guarded_load.cc src/sidecar/runtime/factory.cc
         src/sidecar/runtime/xgboost_runtime.cc)

@@ -5,9 +5,11 @@
 
 #include <charconv>
 #include <cmath>
+#include <initializer_list>
 #include <limits>
 #include <optional>
 
+#include "sidecar/protocol/binary_tensor.h"
 #include "sidecar/protocol/json_cursor.h"
 
 namespace aviary::sidecar {
@@ -204,10 +206,45 @@ Status readData(JsonCursor& json, InputTensor& tensor) {
   return {};
 }
 
+// A tensor's `parameters`: the one the sidecar reads is binary_data_size.
+Result<std::optional<uint64_t>> parseInputParameters(JsonCursor& json, std::string_view input) {
+  if (json.peek() != JsonKind::kObject) {
+    return invalid(fmt::format("input '{}': 'parameters' must be an object", input));
+  }
+  std::optional<uint64_t> binary_size;
+  AVIARY_RETURN_IF_ERROR(json.enterObject());
+  std::string key;
+  while (true) {
+    AVIARY_ASSIGN_OR_RETURN(const bool more, json.nextMember(key));
+    if (!more) return binary_size;
+    if (key != "binary_data_size") {
+      AVIARY_RETURN_IF_ERROR(json.skipValue());
+      continue;
+    }
+    std::optional<Integer> size;
+    if (json.peek() == JsonKind::kNumber) {
+      AVIARY_ASSIGN_OR_RETURN(const JsonNumber number, json.readNumber());
+      if (number.integer) size = toInteger(number.text);
+    }
+    if (!size || size->negative) {
+      return invalid(fmt::format(
+          "input '{}': parameters.binary_data_size must be a non-negative integer", input));
+    }
+    binary_size = size->unsigned_value;
+  }
+}
+
+// An input as read from the JSON: its tensor, and for the binary extension how many bytes of the
+// binary part are its data.
+struct ParsedInput {
+  InputTensor tensor;
+  std::optional<uint64_t> binary_size;
+};
+
 // One element of `inputs`. Members may come in any order; `data` is converted as it is read when
 // `name`, `shape` and `datatype` came before it (as clients send them), else it is checked,
 // kept as text, and converted at the end.
-Result<InputTensor> parseInput(JsonCursor& json, std::size_t position) {
+Result<ParsedInput> parseInput(JsonCursor& json, std::size_t position) {
   const JsonKind kind = json.peek();
   if (kind != JsonKind::kObject) {
     return invalid(
@@ -220,6 +257,7 @@ Result<InputTensor> parseInput(JsonCursor& json, std::size_t position) {
   bool data_read = false;
   std::string_view deferred_data;  // `data` seen before name, shape or datatype
   bool data_deferred = false;
+  std::optional<uint64_t> binary_size;
   AVIARY_RETURN_IF_ERROR(json.enterObject());
   std::string key;
   while (true) {
@@ -260,8 +298,12 @@ Result<InputTensor> parseInput(JsonCursor& json, std::size_t position) {
         data_deferred = true;
         data_read = false;
       }
+    } else if (key == "parameters") {
+      AVIARY_ASSIGN_OR_RETURN(
+          binary_size,
+          parseInputParameters(json, has_name ? tensor.name : fmt::format("inputs[{}]", position)));
     } else {
-      AVIARY_RETURN_IF_ERROR(json.skipValue());  // parameters and anything unknown
+      AVIARY_RETURN_IF_ERROR(json.skipValue());
     }
   }
   if (!has_name)
@@ -274,34 +316,73 @@ Result<InputTensor> parseInput(JsonCursor& json, std::size_t position) {
     return invalid(
         fmt::format("input '{}': 'datatype' must be a string such as \"FP32\"", tensor.name));
   }
+  if (binary_size) {
+    if (data_read || data_deferred) {
+      return invalid(fmt::format(
+          "input '{}': has both 'data' and parameters.binary_data_size; send one", tensor.name));
+    }
+    return ParsedInput{std::move(tensor), binary_size};
+  }
   if (data_deferred) {
     JsonCursor data(deferred_data);
     AVIARY_RETURN_IF_ERROR(readData(data, tensor));
     data_read = true;
   }
   if (!data_read) return invalid(fmt::format("input '{}': 'data' is missing", tensor.name));
-  return tensor;
+  return ParsedInput{std::move(tensor), std::nullopt};
 }
 
-Status parseInputs(JsonCursor& json, InferRequest& request) {
+// Reads `inputs`; `binary_sizes` gets, per input, its binary_data_size if it has one.
+Status parseInputs(JsonCursor& json, InferRequest& request,
+                   std::vector<std::optional<uint64_t>>& binary_sizes) {
   if (json.peek() != JsonKind::kArray) {
     return invalid("'inputs' must be a non-empty array of tensors");
   }
   AVIARY_RETURN_IF_ERROR(json.enterArray());
   request.inputs.clear();
+  binary_sizes.clear();
   while (true) {
     AVIARY_ASSIGN_OR_RETURN(const bool more, json.nextElement());
     if (!more) break;
-    AVIARY_ASSIGN_OR_RETURN(InputTensor tensor, parseInput(json, request.inputs.size()));
+    AVIARY_ASSIGN_OR_RETURN(ParsedInput input, parseInput(json, request.inputs.size()));
     for (const InputTensor& seen : request.inputs) {
-      if (seen.name == tensor.name) {
-        return invalid(fmt::format("input '{}' appears twice", tensor.name));
+      if (seen.name == input.tensor.name) {
+        return invalid(fmt::format("input '{}' appears twice", input.tensor.name));
       }
     }
-    request.inputs.push_back(std::move(tensor));
+    request.inputs.push_back(std::move(input.tensor));
+    binary_sizes.push_back(input.binary_size);
   }
   if (request.inputs.empty()) return invalid("'inputs' must be a non-empty array of tensors");
   return {};
+}
+
+// Reads a `parameters` object, setting each named flag that holds a JSON boolean; other members
+// (and flags given as anything but a boolean) are accepted and ignored.
+struct Flag {
+  std::string_view name;
+  bool* value;
+  bool* seen = nullptr;  // set when the flag was given
+};
+Status readFlags(JsonCursor& json, std::initializer_list<Flag> flags) {
+  if (json.peek() != JsonKind::kObject) return invalid("'parameters' must be an object");
+  AVIARY_RETURN_IF_ERROR(json.enterObject());
+  std::string key;
+  while (true) {
+    AVIARY_ASSIGN_OR_RETURN(const bool more, json.nextMember(key));
+    if (!more) return {};
+    const Flag* target = nullptr;
+    for (const Flag& flag : flags) {
+      if (flag.name == key) target = &flag;
+    }
+    const JsonKind kind = json.peek();
+    if (target != nullptr && (kind == JsonKind::kTrue || kind == JsonKind::kFalse)) {
+      AVIARY_ASSIGN_OR_RETURN(*target->value, json.readBool());
+      if (target->seen != nullptr) *target->seen = true;
+    } else {
+      AVIARY_RETURN_IF_ERROR(json.skipValue());
+    }
+  }
 }
 
 Status parseOutputs(JsonCursor& json, InferRequest& request) {
@@ -318,39 +399,55 @@ Status parseOutputs(JsonCursor& json, InferRequest& request) {
     if (json.peek() != JsonKind::kObject) return bad();
     AVIARY_RETURN_IF_ERROR(json.enterObject());
     std::optional<std::string> name;
+    bool binary = false;
+    bool binary_given = false;
     while (true) {
       AVIARY_ASSIGN_OR_RETURN(const bool member, json.nextMember(key));
       if (!member) break;
       if (key == "name") {
         if (json.peek() != JsonKind::kString) return bad();
         AVIARY_ASSIGN_OR_RETURN(name, json.readString());
+      } else if (key == "parameters") {
+        AVIARY_RETURN_IF_ERROR(readFlags(json, {{"binary_data", &binary, &binary_given}}));
       } else {
         AVIARY_RETURN_IF_ERROR(json.skipValue());
       }
     }
     if (!name) return bad();
-    request.outputs.push_back(std::move(*name));
+    request.outputs.push_back(RequestedOutput{
+        std::move(*name), binary_given ? std::optional<bool>(binary) : std::nullopt});
   }
 }
 
-// The request-level `parameters` the sidecar acts on; others are accepted and ignored.
+// The request-level `parameters` the sidecar acts on.
 Status parseParameters(JsonCursor& json, InferRequest& request) {
-  if (json.peek() != JsonKind::kObject) return invalid("'parameters' must be an object");
-  AVIARY_RETURN_IF_ERROR(json.enterObject());
-  std::string key;
-  while (true) {
-    AVIARY_ASSIGN_OR_RETURN(const bool more, json.nextMember(key));
-    if (!more) return {};
-    bool* flag = key == "output_margin"   ? &request.output_margin
-                 : key == "audit_payload" ? &request.audit_payload
-                                          : nullptr;
-    const JsonKind kind = json.peek();
-    if (flag != nullptr && (kind == JsonKind::kTrue || kind == JsonKind::kFalse)) {
-      AVIARY_ASSIGN_OR_RETURN(*flag, json.readBool());
-    } else {
-      AVIARY_RETURN_IF_ERROR(json.skipValue());
+  return readFlags(json, {{"output_margin", &request.output_margin},
+                          {"audit_payload", &request.audit_payload},
+                          {"binary_data_output", &request.binary_outputs}});
+}
+
+// Hands each input that declared binary_data_size its bytes of the binary part, in order.
+Status attachBinaryData(std::string_view binary, InferRequest& request,
+                        const std::vector<std::optional<uint64_t>>& binary_sizes) {
+  std::size_t at = 0;
+  for (std::size_t i = 0; i < request.inputs.size(); ++i) {
+    if (!binary_sizes[i]) continue;
+    InputTensor& tensor = request.inputs[i];
+    const uint64_t size = *binary_sizes[i];
+    if (size > binary.size() - at) {
+      return invalid(fmt::format(
+          "input '{}': binary_data_size {} runs past the binary data ({} bytes after the JSON)",
+          tensor.name, size, binary.size()));
     }
+    AVIARY_RETURN_IF_ERROR(decodeBinaryTensor(binary.substr(at, size), tensor));
+    at += size;
   }
+  if (at != binary.size()) {
+    return invalid(fmt::format(
+        "the body has {} bytes after the JSON, but the inputs' binary_data_size add up to {}",
+        binary.size(), at));
+  }
+  return {};
 }
 
 }  // namespace
@@ -373,7 +470,17 @@ std::string_view dataTypeName(DataType type) {
   return "?";
 }
 
-Result<InferRequest> parseInferRequest(std::string_view body) {
+Result<InferRequest> parseInferRequest(std::string_view body,
+                                       std::optional<std::size_t> json_length) {
+  std::string_view binary;
+  if (json_length) {
+    if (*json_length > body.size()) {
+      return invalid(fmt::format("Inference-Header-Content-Length {} exceeds the body's {} bytes",
+                                 *json_length, body.size()));
+    }
+    binary = body.substr(*json_length);
+    body = body.substr(0, *json_length);
+  }
   JsonCursor json(body);
   const JsonKind kind = json.peek();
   if (kind != JsonKind::kObject) {
@@ -382,6 +489,7 @@ Result<InferRequest> parseInferRequest(std::string_view body) {
     return invalid(fmt::format("request body must be a JSON object, got {}", jsonKindName(kind)));
   }
   InferRequest request;
+  std::vector<std::optional<uint64_t>> binary_sizes;
   bool has_inputs = false;
   AVIARY_RETURN_IF_ERROR(json.enterObject());
   std::string key;
@@ -392,7 +500,7 @@ Result<InferRequest> parseInferRequest(std::string_view body) {
       if (json.peek() != JsonKind::kString) return invalid("'id' must be a string");
       AVIARY_ASSIGN_OR_RETURN(request.id, json.readString());
     } else if (key == "inputs") {
-      AVIARY_RETURN_IF_ERROR(parseInputs(json, request));
+      AVIARY_RETURN_IF_ERROR(parseInputs(json, request, binary_sizes));
       has_inputs = true;
     } else if (key == "outputs") {
       AVIARY_RETURN_IF_ERROR(parseOutputs(json, request));
@@ -404,6 +512,14 @@ Result<InferRequest> parseInferRequest(std::string_view body) {
   }
   AVIARY_RETURN_IF_ERROR(json.expectEnd());
   if (!has_inputs) return invalid("'inputs' must be a non-empty array of tensors");
+  for (std::size_t i = 0; i < binary_sizes.size(); ++i) {
+    if (binary_sizes[i] && !json_length) {
+      return invalid(fmt::format(
+          "input '{}': binary_data_size needs the Inference-Header-Content-Length header",
+          request.inputs[i].name));
+    }
+  }
+  if (json_length) AVIARY_RETURN_IF_ERROR(attachBinaryData(binary, request, binary_sizes));
   return request;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,18 +25,36 @@ struct InputTensor {
   std::vector<std::string> strings;  // BYTES data; empty otherwise
 };
 
+// An output the client asked for by name.
+struct RequestedOutput {
+  std::string name;
+  // parameters.binary_data: whether to send its data in binary; when not given, the request's
+  // binary_data_output decides.
+  std::optional<bool> binary;
+
+  bool operator==(const RequestedOutput&) const = default;
+};
+
 // The body of POST /v2/models/{name}[/versions/{v}]/infer.
 struct InferRequest {
   std::string id;  // echoed in the response; empty when absent
   std::vector<InputTensor> inputs;
-  std::vector<std::string> outputs;  // names asked for; empty means every output
-  bool output_margin = false;        // parameters.output_margin: raw scores instead of values
-  bool audit_payload = false;        // parameters.audit_payload: log the inputs with this request
+  std::vector<RequestedOutput> outputs;  // empty means every output
+  bool output_margin = false;            // parameters.output_margin: raw scores instead of values
+  bool audit_payload = false;   // parameters.audit_payload: log the inputs with this request
+  bool binary_outputs = false;  // parameters.binary_data_output: outputs in binary by default
 };
 
 // Parses and validates an inference request. Data may be flat or nested; its element count
 // must equal the product of `shape`. Errors are InvalidArgument with a message that names the
 // offending input and what was expected, fit to return to the client as is.
-Result<InferRequest> parseInferRequest(std::string_view body);
+//
+// Triton's binary tensor extension: when `json_length` is given (the request's
+// Inference-Header-Content-Length header), only the body's first json_length bytes are JSON, and
+// an input with `"parameters": {"binary_data_size": n}` and no `data` takes the next n bytes of
+// what follows, in the order of the inputs: elements little-endian, row-major; BOOL one byte
+// each; BYTES each a 4-byte little-endian length and the bytes.
+Result<InferRequest> parseInferRequest(std::string_view body,
+                                       std::optional<std::size_t> json_length = std::nullopt);
 
 }  // namespace aviary::sidecar

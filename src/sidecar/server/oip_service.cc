@@ -2,8 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
 #include <chrono>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "sidecar/protocol/batch.h"
 #include "sidecar/protocol/infer_request.h"
@@ -19,6 +21,21 @@ using http::Response;
 using nlohmann::json;
 
 constexpr std::string_view kOutputName = "predict";
+// Triton's binary tensor extension: the length of the JSON part of a body with binary tensors.
+constexpr std::string_view kJsonLengthHeader = "Inference-Header-Content-Length";
+
+// The request's Inference-Header-Content-Length, if it has one.
+Result<std::optional<std::size_t>> jsonLength(const Request& request) {
+  const std::string_view text = request.header(kJsonLengthHeader);
+  if (text.empty()) return std::nullopt;
+  std::size_t length = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), length);
+  if (error != std::errc{} || end != text.data() + text.size()) {
+    return fail("InvalidArgument", fmt::format("{} must be a non-negative integer, got '{}'",
+                                               kJsonLengthHeader, text));
+  }
+  return length;
+}
 
 Response jsonResponse(int status, const json& body) {
   return Response{status, "application/json", body.dump(), {}};
@@ -29,6 +46,8 @@ Response jsonResponse(int status, const json& body) {
 struct OipService::Outcome {
   int code = 200;
   std::string body;
+  std::optional<std::size_t> json_length;  // the JSON part of `body` when it has binary outputs
+  std::optional<std::size_t> request_json_length;  // the same for the request
   std::string error;
   std::size_t rows = 0;
   InferRequest request;
@@ -159,13 +178,19 @@ OipService::Outcome OipService::runInference(const Request& request) const {
     return std::move(outcome);
   };
 
-  auto parsed = parseInferRequest(request.body);
+  auto json_length = jsonLength(request);
+  if (!json_length) return reject(400, json_length.error().message);
+  outcome.request_json_length = *json_length;
+  auto parsed = parseInferRequest(request.body, *json_length);
   if (!parsed) return reject(400, parsed.error().message);
   outcome.request = std::move(*parsed);
-  for (const std::string& name : outcome.request.outputs) {
-    if (name != kOutputName) {
-      return reject(400, fmt::format("unknown output '{}'; the model has '{}'", name, kOutputName));
+  bool binary_output = outcome.request.binary_outputs;
+  for (const RequestedOutput& output : outcome.request.outputs) {
+    if (output.name != kOutputName) {
+      return reject(
+          400, fmt::format("unknown output '{}'; the model has '{}'", output.name, kOutputName));
     }
+    binary_output = output.binary.value_or(outcome.request.binary_outputs);
   }
   const ModelMetadata& metadata = runtime->metadata();
   auto batch =
@@ -181,9 +206,12 @@ OipService::Outcome OipService::runInference(const Request& request) const {
   outcome.prediction = std::move(*prediction);
 
   const ModelIdentity& identity = host_.identity();
-  const OutputTensor output{kOutputName, outcome.prediction.shape, outcome.prediction.values};
-  outcome.body = encodeInferResponse(identity.name, identity.version, outcome.request.id,
-                                     std::span<const OutputTensor>(&output, 1));
+  const OutputTensor output{kOutputName, outcome.prediction.shape, outcome.prediction.values,
+                            binary_output};
+  EncodedResponse encoded = encodeInferResponse(identity.name, identity.version, outcome.request.id,
+                                                std::span(&output, 1));
+  outcome.body = std::move(encoded.body);
+  outcome.json_length = encoded.json_length;
 
   if (!observers_.empty()) {
     const ObservedBatch observed{batch->rows,
@@ -209,9 +237,19 @@ Response OipService::infer(const Request& request, const PathParams& params) {
   if (audit_.sampled()) {
     const ModelIdentity& identity = host_.identity();
     const bool with_payload = audit_.allowPayloads() && outcome.request.audit_payload;
+    // Of a request with binary tensors only the JSON part is logged: the log is text.
+    const std::string_view payload =
+        std::string_view(request.body)
+            .substr(0, outcome.request_json_length.value_or(std::string_view::npos));
     audit_.write(AuditRecord{outcome.request.id, identity.name, identity.revision, outcome.code,
                              seconds, outcome.rows, outcome.prediction.values, outcome.error,
-                             with_payload ? std::string_view(request.body) : std::string_view()});
+                             with_payload ? payload : std::string_view()});
+  }
+  if (outcome.json_length) {
+    return Response{outcome.code,
+                    "application/octet-stream",
+                    std::move(outcome.body),
+                    {{std::string(kJsonLengthHeader), std::to_string(*outcome.json_length)}}};
   }
   return Response{outcome.code, "application/json", std::move(outcome.body), {}};
 }

@@ -1,8 +1,11 @@
 #include "sidecar/protocol/infer_request.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdint>
+#include <optional>
 
 namespace aviary::sidecar {
 namespace {
@@ -28,7 +31,7 @@ TEST(ParseInferRequestTest, ReadsIdInputsOutputsAndParameters) {
   EXPECT_EQ(parsed->inputs[0].name, "x");
   EXPECT_EQ(parsed->inputs[0].shape, (std::vector<int64_t>{2, 2}));
   EXPECT_EQ(parsed->inputs[0].values, (std::vector<float>{1, 2.5f, -3, 400}));
-  EXPECT_EQ(parsed->outputs, std::vector<std::string>{"predict"});
+  EXPECT_EQ(parsed->outputs, (std::vector<RequestedOutput>{{"predict", std::nullopt}}));
   EXPECT_TRUE(parsed->output_margin);
   EXPECT_TRUE(parsed->audit_payload);
 }
@@ -84,7 +87,7 @@ TEST(ParseInferRequestTest, SkipsUnknownMembersAndTensorParameters) {
   ASSERT_TRUE(parsed.has_value()) << parsed.error().message;
   EXPECT_EQ(parsed->inputs[0].name, "x\xc3\xa9");
   EXPECT_EQ(parsed->inputs[0].values, std::vector<float>{0.1f});
-  EXPECT_EQ(parsed->outputs, std::vector<std::string>{"predict"});
+  EXPECT_EQ(parsed->outputs, (std::vector<RequestedOutput>{{"predict", false}}));
   EXPECT_FALSE(parsed->output_margin);  // only a JSON boolean turns it on
 }
 
@@ -96,6 +99,117 @@ TEST(ParseInferRequestTest, NumbersRoundToDoubleThenToFloat32) {
   EXPECT_EQ(parsed->inputs[0].values[0], static_cast<float>(0.1234567890123456789));
   EXPECT_TRUE(std::isinf(parsed->inputs[0].values[1]));
   EXPECT_EQ(parsed->inputs[0].values[2], 0.0f);
+}
+
+// Little-endian bytes of each value, as the binary tensor extension packs them.
+template <typename T>
+std::string packed(std::initializer_list<T> values) {
+  std::string out;
+  for (const T value : values) out.append(reinterpret_cast<const char*>(&value), sizeof value);
+  return out;
+}
+
+std::string lengthPrefixed(std::initializer_list<std::string_view> values) {
+  std::string out;
+  for (const std::string_view value : values) {
+    out += packed<uint32_t>({static_cast<uint32_t>(value.size())});
+    out += value;
+  }
+  return out;
+}
+
+TEST(ParseInferRequestTest, BinaryInputsFollowTheJsonInTheirOrder) {
+  const std::string json = R"({"inputs":[
+    {"name":"x","shape":[2,2],"datatype":"FP32","parameters":{"binary_data_size":16}},
+    {"name":"json","shape":[1],"datatype":"FP32","data":[0.5]},
+    {"name":"n","shape":[2],"datatype":"INT64","parameters":{"binary_data_size":16}},
+    {"name":"d","shape":[1],"datatype":"FP64","parameters":{"binary_data_size":8}},
+    {"name":"b","shape":[3],"datatype":"BOOL","parameters":{"binary_data_size":3}},
+    {"name":"g","shape":[2],"datatype":"BYTES","parameters":{"binary_data_size":14}}],
+    "outputs":[{"name":"predict","parameters":{"binary_data":true}}]})";
+  const std::string body = json + packed<float>({1.5f, -2, 3, 4}) + packed<int64_t>({-7, 1}) +
+                           packed<double>({0.25}) + std::string("\x01\x00\x01", 3) +
+                           lengthPrefixed({"eu", "apac"});
+  auto parsed = parseInferRequest(body, json.size());
+  ASSERT_TRUE(parsed.has_value()) << parsed.error().message;
+  EXPECT_EQ(parsed->inputs[0].values, (std::vector<float>{1.5f, -2, 3, 4}));
+  EXPECT_EQ(parsed->inputs[1].values, std::vector<float>{0.5f});
+  EXPECT_EQ(parsed->inputs[2].values, (std::vector<float>{-7, 1}));
+  EXPECT_EQ(parsed->inputs[3].values, std::vector<float>{0.25f});
+  EXPECT_EQ(parsed->inputs[4].values, (std::vector<float>{1, 0, 1}));
+  EXPECT_EQ(parsed->inputs[5].strings, (std::vector<std::string>{"eu", "apac"}));
+  EXPECT_EQ(parsed->outputs, (std::vector<RequestedOutput>{{"predict", true}}));
+}
+
+TEST(ParseInferRequestTest, BinaryDataOutputIsTheDefaultForOutputsThatDoNotSay) {
+  auto parsed = parseInferRequest(R"({"parameters":{"binary_data_output":true},
+    "inputs":[{"name":"x","shape":[1],"datatype":"FP32","data":[1]}],
+    "outputs":[{"name":"a"},{"name":"b","parameters":{"binary_data":false}}]})");
+  ASSERT_TRUE(parsed.has_value()) << parsed.error().message;
+  EXPECT_TRUE(parsed->binary_outputs);
+  EXPECT_EQ(parsed->outputs, (std::vector<RequestedOutput>{{"a", std::nullopt}, {"b", false}}));
+}
+
+struct BadBinaryRequest {
+  const char* what;
+  std::string json;
+  std::string binary;
+  bool with_header;
+  const char* message;
+};
+
+class ParseBinaryRequestErrorTest : public ::testing::TestWithParam<BadBinaryRequest> {};
+
+TEST_P(ParseBinaryRequestErrorTest, NamesTheProblem) {
+  const BadBinaryRequest& bad = GetParam();
+  auto parsed = parseInferRequest(bad.json + bad.binary,
+                                  bad.with_header ? std::optional(bad.json.size()) : std::nullopt);
+  ASSERT_FALSE(parsed.has_value()) << bad.what;
+  EXPECT_NE(parsed.error().message.find(bad.message), std::string::npos)
+      << bad.what << ": " << parsed.error().message;
+}
+
+std::string binaryInput(std::string_view datatype, std::string_view shape, int size) {
+  return fmt::format(
+      R"({{"inputs":[{{"name":"x","shape":{},"datatype":"{}","parameters":{{"binary_data_size":{}}}}}]}})",
+      shape, datatype, size);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Table, ParseBinaryRequestErrorTest,
+    ::testing::Values(
+        BadBinaryRequest{"no header", binaryInput("FP32", "[1]", 4), "", false,
+                         "input 'x': binary_data_size needs the Inference-Header-Content-Length"},
+        BadBinaryRequest{"size against shape", binaryInput("FP32", "[2]", 4), packed<float>({1}),
+                         true,
+                         "input 'x': binary_data_size is 4 bytes; shape [2] of FP32 needs 8 "
+                         "(4 bytes each)"},
+        BadBinaryRequest{"runs past the end", binaryInput("FP32", "[2]", 8), packed<float>({1}),
+                         true, "input 'x': binary_data_size 8 runs past the binary data"},
+        BadBinaryRequest{"bytes left over", binaryInput("FP32", "[1]", 4), packed<float>({1, 2}),
+                         true,
+                         "the body has 8 bytes after the JSON, but the inputs' "
+                         "binary_data_size add up to 4"},
+        BadBinaryRequest{"both data and binary",
+                         R"({"inputs":[{"name":"x","shape":[1],"datatype":"FP32","data":[1],
+                             "parameters":{"binary_data_size":4}}]})",
+                         packed<float>({1}), true,
+                         "input 'x': has both 'data' and parameters.binary_data_size"},
+        BadBinaryRequest{"negative size", binaryInput("FP32", "[1]", -4), "", true,
+                         "binary_data_size must be a non-negative integer"},
+        BadBinaryRequest{"bool not 0 or 1", binaryInput("BOOL", "[2]", 2), "\x01\x02", true,
+                         "input 'x': binary BOOL element 1 is 2; expected 0 or 1"},
+        BadBinaryRequest{"bytes length past the end", binaryInput("BYTES", "[1]", 6),
+                         packed<uint32_t>({9}) + "ab", true,
+                         "binary BYTES element 0 declares 9 bytes, only 2 are left"},
+        BadBinaryRequest{"bytes elements short", binaryInput("BYTES", "[2]", 6),
+                         lengthPrefixed({"ab"}), true,
+                         "binary BYTES data ends inside element 1's length"}));
+
+TEST(ParseInferRequestTest, JsonLengthBeyondTheBodyIsRefused) {
+  auto parsed = parseInferRequest("{}", 3);
+  ASSERT_FALSE(parsed);
+  EXPECT_EQ(parsed.error().message, "Inference-Header-Content-Length 3 exceeds the body's 2 bytes");
 }
 
 struct BadRequest {

@@ -4,6 +4,7 @@
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
 
+#include <cstring>
 #include <mutex>
 #include <nlohmann/json.hpp>
 
@@ -53,11 +54,13 @@ class OipServiceTest : public ::testing::Test {
     host_.setReady(std::make_shared<FakeRuntime>(3, std::move(names)));
   }
 
-  http::Response call(std::string method, std::string path, std::string body = "") {
+  http::Response call(std::string method, std::string path, std::string body = "",
+                      std::vector<std::pair<std::string, std::string>> headers = {}) {
     http::Request request;
     request.method = std::move(method);
     request.path = std::move(path);
     request.body = std::move(body);
+    request.headers = std::move(headers);
     return router_.dispatch(request);
   }
 
@@ -152,6 +155,41 @@ TEST_F(OipServiceTest, OutputMarginParameterAsksForRawScores) {
       "inputs":[{"name":"input-0","shape":[3],"datatype":"FP32","data":[1,2,3]}]})");
   ASSERT_EQ(response.status, 200);
   EXPECT_EQ(bodyOf(response)["outputs"][0]["data"], json::array({5.0}));
+}
+
+TEST_F(OipServiceTest, BinaryTensorsInAndOutWithTheJsonLengthHeader) {
+  makeReady();
+  const std::string request_json =
+      R"({"inputs":[{"name":"input-0","shape":[2,3],"datatype":"FP32",)"
+      R"("parameters":{"binary_data_size":24}}],"parameters":{"binary_data_output":true}})";
+  const float rows[] = {1, 2, 3, 4, 5, 6};
+  const std::string body =
+      request_json + std::string(reinterpret_cast<const char*>(rows), sizeof rows);
+  const auto response =
+      call("POST", "/v2/models/churn/infer", body,
+           {{"Inference-Header-Content-Length", std::to_string(request_json.size())}});
+  ASSERT_EQ(response.status, 200) << response.body;
+  EXPECT_EQ(response.content_type, "application/octet-stream");
+  ASSERT_EQ(response.headers.size(), 1u);
+  EXPECT_EQ(response.headers[0].first, "Inference-Header-Content-Length");
+  const std::size_t json_length = std::stoul(response.headers[0].second);
+  const json head = json::parse(response.body.substr(0, json_length));
+  EXPECT_EQ(head["outputs"][0]["parameters"]["binary_data_size"], 8);
+  EXPECT_FALSE(head["outputs"][0].contains("data"));
+  ASSERT_EQ(response.body.size(), json_length + 8);
+  float sums[2];
+  std::memcpy(sums, response.body.data() + json_length, sizeof sums);
+  EXPECT_EQ(sums[0], 6.0f);
+  EXPECT_EQ(sums[1], 15.0f);
+}
+
+TEST_F(OipServiceTest, MalformedJsonLengthHeaderIs400) {
+  makeReady();
+  const auto response =
+      call("POST", "/v2/models/churn/infer", kOneRow, {{"Inference-Header-Content-Length", "12x"}});
+  EXPECT_EQ(response.status, 400);
+  EXPECT_EQ(bodyOf(response)["error"],
+            "Inference-Header-Content-Length must be a non-negative integer, got '12x'");
 }
 
 TEST_F(OipServiceTest, BadRequestsAre400NamingTheInput) {
