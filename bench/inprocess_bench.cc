@@ -50,7 +50,7 @@ double protocolMicros(const std::string& body, std::size_t features, int calls) 
     const std::vector<int64_t> shape = {static_cast<int64_t>(batch->num_rows)};
     const std::vector<float> values(batch->num_rows, 0.25f);
     const OutputTensor output{"predict", shape, values};
-    if (encodeInferResponse("churn", "", request->id, {&output, 1}).empty()) std::abort();
+    if (encodeInferResponse("churn", "", request->id, {&output, 1}).body.empty()) std::abort();
   };
   for (int i = 0; i < calls / 10 + 1; ++i) once();
   const auto start = std::chrono::steady_clock::now();

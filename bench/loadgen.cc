@@ -1,7 +1,9 @@
 // A paced HTTP/1.1 load generator for latency at a fixed request rate (wrk has no rate limit).
 // Each connection sends on its own schedule (start + k * interval) and latency is measured from
 // the scheduled time, so a stalled server is not hidden (no coordinated omission).
-// usage: aviary-loadgen PORT PATH BODY_FILE CONNECTIONS RATE_PER_S SECONDS
+// usage: aviary-loadgen PORT PATH BODY_FILE CONNECTIONS RATE_PER_S SECONDS [JSON_LENGTH]
+//   JSON_LENGTH: send the body as Triton's binary tensor extension, its first JSON_LENGTH bytes
+//   being the JSON (the Inference-Header-Content-Length header).
 // prints one JSON line: {"requests":..,"errors":..,"rps":..,"p50_us":..,"p99_us":..}
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -70,8 +72,10 @@ int readResponse(int fd, std::string& buffer) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 7) {
-    std::fprintf(stderr, "usage: %s PORT PATH BODY_FILE CONNECTIONS RATE_PER_S SECONDS\n", argv[0]);
+  if (argc != 7 && argc != 8) {
+    std::fprintf(stderr,
+                 "usage: %s PORT PATH BODY_FILE CONNECTIONS RATE_PER_S SECONDS [JSON_LENGTH]\n",
+                 argv[0]);
     return 2;
   }
   const int port = std::atoi(argv[1]);
@@ -81,10 +85,13 @@ int main(int argc, char** argv) {
   const int connections = std::atoi(argv[4]);
   const double rate = std::atof(argv[5]);
   const double seconds = std::atof(argv[6]);
-  const std::string request = "POST " + path +
-                              " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                              "Content-Length: " +
-                              std::to_string(body.size()) + "\r\n\r\n" + body;
+  const std::string content_type =
+      argc == 8
+          ? "application/octet-stream\r\nInference-Header-Content-Length: " + std::string(argv[7])
+          : "application/json";
+  const std::string request =
+      "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: " + content_type +
+      "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
 
   std::mutex mu;
   std::vector<double> latencies;

@@ -42,9 +42,9 @@ wait_ready() {  # port path
   return 1
 }
 
-# wrk at full load: "rps p50_us p99_us"
-wrk_max() {  # port body_file
-  BODY=$2 wrk -t1 -c"$connections" -d"${seconds}s" --latency -s bench/post.lua \
+# wrk at full load: "rps p50_us p99_us"; a third argument sends the body as binary tensors.
+wrk_max() {  # port body_file [json_length]
+  BODY=$2 JSON_LENGTH=${3:-} wrk -t1 -c"$connections" -d"${seconds}s" --latency -s bench/post.lua \
     "http://127.0.0.1:$1/v2/models/churn/infer" >"$out/wrk.txt"
   awk '
     function us(v) { if (v ~ /us$/) return v + 0; if (v ~ /ms$/) return v * 1000; if (v ~ /s$/) return v * 1000000; return v }
@@ -57,34 +57,76 @@ wrk_max() {  # port body_file
 }
 
 # paced load: "rps p50_us p99_us"
-paced() {  # port body_file connections rate
-  build/bench/aviary-loadgen "$1" /v2/models/churn/infer "$2" "$3" "$4" "$seconds" |
+paced() {  # port body_file connections rate [json_length]
+  build/bench/aviary-loadgen "$1" /v2/models/churn/infer "$2" "$3" "$4" "$seconds" ${5:+"$5"} |
     python3 -c 'import json,sys; r=json.load(sys.stdin); print("%.0f %.0f %.0f" % (r["rps"], r["p50_us"], r["p99_us"]))'
 }
 
-measure() {  # name port body_file -> appends to results
-  local name=$1 port=$2 body=$3
-  read -r rps p50 p99 < <(wrk_max "$port" "$body")
+measure() {  # name port body_file [json_length] -> appends to results
+  local name=$1 port=$2 body=$3 json_length=${4:-}
+  read -r rps p50 p99 < <(wrk_max "$port" "$body" "$json_length")
   local half=$(( rps / 2 ))
-  read -r hrps hp50 hp99 < <(paced "$port" "$body" "$connections" "$half")
-  read -r srps sp50 sp99 < <(paced "$port" "$body" 1 100000000)
+  read -r hrps hp50 hp99 < <(paced "$port" "$body" "$connections" "$half" "$json_length")
+  read -r srps sp50 sp99 < <(paced "$port" "$body" 1 100000000 "$json_length")
   echo "$name $rps $p50 $p99 $half $hp99 $sp50" >>"$out/results.txt"
 }
 
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }  # user + system, in clock ticks
+
+# The cost of drift + fairness accounting, two ways, with both servers up at once so that the
+# machine's drift over time falls on both alike:
+#  - max req/s, alternating the two servers for $rounds runs each; the median of each;
+#  - CPU time per request at one paced rate both sustain (robust on a busy machine).
+# Appends "name max_rps cpu_us_per_request" per server to accounting.txt.
+accounting_cost() {  # batch body_file pid_a port_a pid_b port_b
+  local batch=$1 body=$2 rounds=3 round
+  local -a rps_a=() rps_b=()
+  for round in $(seq 1 "$rounds"); do
+    rps_a+=("$(wrk_max "$4" "$body" | cut -d' ' -f1)")
+    rps_b+=("$(wrk_max "$6" "$body" | cut -d' ' -f1)")
+  done
+  local median_a median_b
+  median_a=$(printf '%s\n' "${rps_a[@]}" | sort -n | sed -n "$(( (rounds + 1) / 2 ))p")
+  median_b=$(printf '%s\n' "${rps_b[@]}" | sort -n | sed -n "$(( (rounds + 1) / 2 ))p")
+  local rate=$(( (median_a < median_b ? median_a : median_b) * 4 / 10 ))
+  local name pid port before requests
+  for name in accounting plain-group; do
+    if [[ $name == accounting ]]; then pid=$3 port=$4; else pid=$5 port=$6; fi
+    before=$(cpu_ticks "$pid")
+    requests=$(build/bench/aviary-loadgen "$port" /v2/models/churn/infer "$body" "$connections" \
+      "$rate" "$seconds" | python3 -c 'import json,sys; print(json.load(sys.stdin)["requests"])')
+    local ticks=$(( $(cpu_ticks "$pid") - before ))
+    local cpu_us
+    cpu_us=$(python3 -c "import os,sys; print('%.1f' % ($ticks * 1e6 / os.sysconf('SC_CLK_TCK') / max($requests, 1)))")
+    if [[ $name == accounting ]]; then
+      echo "accounting-b$batch $median_a $cpu_us" >>"$out/accounting.txt"
+    else
+      echo "plain-group-b$batch $median_b $cpu_us" >>"$out/accounting.txt"
+    fi
+  done
+}
+
 : >"$out/results.txt"
-read -r inproc <<<"$(build/bench/aviary-inprocess-bench "$out/model.json")"
+: >"$out/accounting.txt"
+read -r inproc <<<"$(build/bench/aviary-inprocess-bench "$out/model.json" "$out/body_1.json" \
+  "$out/body_256.json")"
 echo "$inproc" >"$out/inprocess.json"
 
-start_sidecar() {  # extra flags...
+start_sidecar() {  # extra flags...  -> sidecar_pid, sidecar_port
+  rm -f "$out/sidecar.port"
   build/src/sidecar/aviary-sidecar --model-name churn --model-uri "file://$out/model.json" \
     --address 127.0.0.1 --port 0 --port-file "$out/sidecar.port" --threads "$threads" \
-    --audit-log "$out/audit.log" "$@" 2>"$out/sidecar.log" &
-  pids+=($!)
+    --audit-log "$out/audit.log" "$@" 2>>"$out/sidecar.log" &
+  sidecar_pid=$!
+  pids+=("$sidecar_pid")
   for _ in $(seq 1 100); do [[ -s $out/sidecar.port ]] && break; sleep 0.1; done
   sidecar_port=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["port"])' "$out/sidecar.port")
   wait_ready "$sidecar_port" /v2/health/ready
 }
-stop_last() { kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true; unset 'pids[-1]'; rm -f "$out/sidecar.port"; }
+stop_sidecars() {
+  local pid
+  for pid in "$@"; do kill "$pid"; wait "$pid" 2>/dev/null || true; done
+}
 
 start_sidecar
 # The HTTP floor of this server: a GET answered without a model, one connection.
@@ -92,18 +134,18 @@ floor_p50=$(BODY=/dev/null wrk -t1 -c1 -d"${seconds}s" --latency "http://127.0.0
   awk 'function us(v) { if (v ~ /us$/) return v + 0; if (v ~ /ms$/) return v * 1000; return v * 1000000 } $1 == "50%" { print us($2) }')
 measure sidecar-b1 "$sidecar_port" "$out/body_1.json"
 measure sidecar-b256 "$sidecar_port" "$out/body_256.json"
-stop_last
+measure sidecar-bin-b256 "$sidecar_port" "$out/body_256.bin" "$(cat "$out/body_256.bin.length")"
+stop_sidecars "$sidecar_pid"
 
-if [[ -f $out/profile.json ]] && build/src/sidecar/aviary-sidecar --help | grep -q -- --drift-window; then
-  start_sidecar --reference "file://$out/profile.json" --group-input region
-  measure accounting-b1 "$sidecar_port" "$out/body_1_group.json"
-  measure accounting-b256 "$sidecar_port" "$out/body_256_group.json"
-  stop_last
-  start_sidecar --group-input region
-  measure plain-group-b1 "$sidecar_port" "$out/body_1_group.json"
-  measure plain-group-b256 "$sidecar_port" "$out/body_256_group.json"
-  stop_last
-fi
+start_sidecar --reference "file://$out/profile.json" --group-input region
+accounting_pid=$sidecar_pid accounting_port=$sidecar_port
+start_sidecar --group-input region
+plain_pid=$sidecar_pid plain_port=$sidecar_port
+for batch in 1 256; do
+  accounting_cost "$batch" "$out/body_${batch}_group.json" "$accounting_pid" "$accounting_port" \
+    "$plain_pid" "$plain_port"
+done
+stop_sidecars "$accounting_pid" "$plain_pid"
 
 if [[ ${SKIP_MLSERVER:-0} != 1 ]]; then
   mkdir -p "$out/mlserver/churn"
@@ -118,4 +160,5 @@ if [[ ${SKIP_MLSERVER:-0} != 1 ]]; then
   measure mlserver-b256 18080 "$out/body_256.json"
 fi
 
-python3 bench/report.py "$out/inprocess.json" "$out/results.txt" "$floor_p50" "$connections" "$threads"
+python3 bench/report.py "$out/inprocess.json" "$out/results.txt" "$out/accounting.txt" "$floor_p50" \
+  "$connections" "$threads"
