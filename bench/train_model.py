@@ -46,7 +46,9 @@ for rows in (1, 256):
 
 binary_tensor = {"name": "input-0", "shape": [256, f], "datatype": "FP32",
                  "parameters": {"binary_data_size": 256 * f * 4}}
-header = json.dumps({"inputs": [binary_tensor]}).encode()
+# As Triton's client sends it: binary outputs asked for too.
+header = json.dumps({"inputs": [binary_tensor],
+                     "parameters": {"binary_data_output": True}}).encode()
 with open(os.path.join(out, "body_256.bin"), "wb") as fh:
     fh.write(header + test.astype("<f4").tobytes())
 with open(os.path.join(out, "body_256.bin.length"), "w") as fh:

@@ -93,7 +93,10 @@ Response OipService::serverReady() const {
 
 Response OipService::serverMetadata() const {
   return jsonResponse(
-      200, {{"name", "aviary-sidecar"}, {"version", "0.1.0"}, {"extensions", json::array()}});
+      200, {{"name", "aviary-sidecar"},
+            {"version", "0.1.0"},
+            // Triton's name for the binary tensor extension, which clients look for here.
+            {"extensions", json::array({"binary_tensor_data"})}});
 }
 
 std::optional<Response> OipService::checkModel(const PathParams& params) const {

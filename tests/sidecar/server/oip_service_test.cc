@@ -183,6 +183,12 @@ TEST_F(OipServiceTest, BinaryTensorsInAndOutWithTheJsonLengthHeader) {
   EXPECT_EQ(sums[1], 15.0f);
 }
 
+TEST_F(OipServiceTest, ServerMetadataNamesTheBinaryTensorExtension) {
+  const auto response = call("GET", "/v2");
+  ASSERT_EQ(response.status, 200);
+  EXPECT_EQ(bodyOf(response)["extensions"], json::array({"binary_tensor_data"}));
+}
+
 TEST_F(OipServiceTest, MalformedJsonLengthHeaderIs400) {
   makeReady();
   const auto response =
