@@ -55,3 +55,86 @@ wait_prom() {
   done
   fail "after ${timeout}s, ${query} = '${v}', expected ${cond}"
 }
+
+# deploy_revisions NAMESPACE --weights S,C --replicas S,C --args-of FUNCTION [--annotation KEY=VALUE]...
+#                  [--env NAME=VALUE]...
+# The two revisions of the model churn side by side, as aviary runs them during a rollout: for REV in stable
+# and canary, a Deployment churn-REV (S or C replicas) of pods labelled app=churn, aviary.dev/revision=REV and
+# aviary.dev/modeldeployment=churn, with the annotations given, whose container aviary-sidecar has the env
+# given and the args that FUNCTION REV prints, one a line; a Service churn-REV on port 8080; and an HTTPRoute
+# churn that sends S % of the traffic to churn-stable and C % to churn-canary. Returns once both Deployments
+# are Available: their pods are Running, but the runner may not have started their processes yet
+# (wait_scraped waits for those).
+deploy_revisions() {
+  local ns="$1" weights="" replicas="" args_of="" annotations=() env=()
+  shift
+  while (($# > 0)); do
+    case "$1" in
+    --weights) weights="$2" ;;
+    --replicas) replicas="$2" ;;
+    --args-of) args_of="$2" ;;
+    --annotation) annotations+=("$2") ;;
+    --env) env+=("$2") ;;
+    *) fail "deploy_revisions: unknown option $1" ;;
+    esac
+    [[ "$1" != --annotation && "$1" != --env || "$2" == ?*=* ]] || fail "deploy_revisions: $1 $2 is not KEY=VALUE"
+    shift 2
+  done
+  [[ "${weights}" == *,* && "${replicas}" == *,* && -n "${args_of}" ]] ||
+    fail "deploy_revisions: --weights S,C, --replicas S,C and --args-of are required"
+  local -A weight_of=([stable]="${weights%,*}" [canary]="${weights#*,}")
+  local -A replicas_of=([stable]="${replicas%,*}" [canary]="${replicas#*,}")
+  # KEY=VALUE pairs as JSON, which is YAML too: an object of annotations, a list of env entries. Each field
+  # is left out when empty, so the manifests are those a scenario would write by hand.
+  local pairs='map(capture("^(?<k>[^=]+)=(?<v>.*)$"))' annotations_field="" env_field="" rev args_json
+  ((${#annotations[@]} == 0)) || annotations_field=$'\n      annotations: '"$(jq -cn --args \
+    "\$ARGS.positional | ${pairs} | map({(.k): .v}) | add" "${annotations[@]}")"
+  ((${#env[@]} == 0)) || env_field=$'\n        env: '"$(jq -cn --args \
+    "\$ARGS.positional | ${pairs} | map({name: .k, value: .v})" "${env[@]}")"
+  for rev in stable canary; do
+    args_json="$("${args_of}" "${rev}" | jq -Rsc 'split("\n") | map(select(. != ""))')"
+    kc apply -n "${ns}" -f - >/dev/null <<YAML
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: churn-${rev}}
+spec:
+  replicas: ${replicas_of[${rev}]}
+  selector: {matchLabels: {app: churn, aviary.dev/revision: ${rev}}}
+  template:
+    metadata:
+      labels: {app: churn, aviary.dev/revision: ${rev}, aviary.dev/modeldeployment: churn}${annotations_field}
+    spec:
+      containers:
+      - name: aviary-sidecar
+        image: example.invalid/aviary-sidecar:dev
+        args: ${args_json}${env_field}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: churn-${rev}}
+spec:
+  selector: {app: churn, aviary.dev/revision: ${rev}}
+  ports: [{port: 8080}]
+YAML
+  done
+  kc apply -n "${ns}" -f - >/dev/null <<YAML
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: churn}
+spec:
+  rules:
+  - backendRefs:
+    - {name: churn-stable, port: 8080, weight: ${weight_of[stable]}}
+    - {name: churn-canary, port: 8080, weight: ${weight_of[canary]}}
+YAML
+  for rev in stable canary; do
+    kc wait -n "${ns}" "deployment/churn-${rev}" --for condition=Available --timeout 90s >/dev/null
+  done
+}
+
+# wait_scraped TIMEOUT NAMESPACE COUNT: waits until Prometheus scrapes exactly COUNT live processes of the
+# namespace's pods (the runner starts one per Running pod and stops it with the pod; Prometheus finds them
+# through file_sd).
+wait_scraped() {
+  wait_prom "$1" "count(up{namespace=\"$2\"} == 1)" ". == $3"
+}

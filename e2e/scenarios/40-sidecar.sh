@@ -44,57 +44,15 @@ scratch="$(mktemp -d)"
 ln -s "${AVIARY_CLUSTER_DIR}/kubeconfig" "${scratch}/kubeconfig"
 
 fresh_namespace "${ns}"
-for rev in stable canary; do
-  version=v1 replicas=2
-  [[ "${rev}" == canary ]] && version=v2 replicas=1
-  kc apply -n "${ns}" -f - >/dev/null <<YAML
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: churn-${rev}}
-spec:
-  replicas: ${replicas}
-  selector: {matchLabels: {app: churn, aviary.dev/revision: ${rev}}}
-  template:
-    metadata:
-      labels: {app: churn, aviary.dev/revision: ${rev}, aviary.dev/modeldeployment: churn}
-    spec:
-      containers:
-      - name: aviary-sidecar
-        image: example.invalid/aviary-sidecar:dev
-        args:
-        - --model-name=churn
-        - --model-version=${version}
-        - --revision=${rev}
-        - --model-uri=file:///models/churn/${version}/model.json
-        - --reference=file:///models/churn/profile.json
-        - --group-input=region
-        - --accounting-interval=1s
-        - --threads=2
-        - --audit-sample-rate=0.05
-        env:
-        - {name: AVIARY_LOG_LEVEL, value: info}
----
-apiVersion: v1
-kind: Service
-metadata: {name: churn-${rev}}
-spec:
-  selector: {app: churn, aviary.dev/revision: ${rev}}
-  ports: [{port: 8080}]
-YAML
-done
-kc apply -n "${ns}" -f - >/dev/null <<'YAML'
-apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata: {name: churn}
-spec:
-  rules:
-  - backendRefs:
-    - {name: churn-stable, port: 8080, weight: 75}
-    - {name: churn-canary, port: 8080, weight: 25}
-YAML
-for rev in stable canary; do
-  kc wait -n "${ns}" "deployment/churn-${rev}" --for condition=Available --timeout 90s >/dev/null
-done
+# Stable: churn v1 on two pods; canary: churn v2 on one.
+sidecar_args() {
+  local version=v1
+  [[ "$1" == canary ]] && version=v2
+  printf '%s\n' --model-name=churn "--model-version=${version}" "--revision=$1" \
+    "--model-uri=file:///models/churn/${version}/model.json" --reference=file:///models/churn/profile.json \
+    --group-input=region --accounting-interval=1s --threads=2 --audit-sample-rate=0.05
+}
+deploy_revisions "${ns}" --weights 75,25 --replicas 2,1 --args-of sidecar_args --env AVIARY_LOG_LEVEL=info
 
 out="$(AVIARY_CLUSTER_DIR="${scratch}" AVIARY_RUNNER_NAMESPACE="${ns}" AVIARY_SIDECAR_BIN=/nonexistent/aviary-sidecar \
   "${E2E_DIR}/dataplane/runner.sh" once 2>&1)" || true
@@ -108,7 +66,7 @@ rm -rf "${scratch:?}"
 log "without a binary the runner refuses: $(grep -m1 "error: pod ${ns}/" <<<"${out}")"
 
 # Three sidecar processes, scraped, each with its model loaded: ready and saying it is XGBoost.
-wait_prom 60 "count(up{namespace=\"${ns}\"} == 1)" '. == 3'
+wait_scraped 60 "${ns}" 3
 wait_prom 60 "count(aviary_model_ready{namespace=\"${ns}\"} == 1)" '. == 3'
 wait_prom 10 "count(aviary_model_info{namespace=\"${ns}\",runtime=\"xgboost\"})" '. == 3'
 ! ls "${AVIARY_CLUSTER_DIR}/dataplane/failed/${ns}_"* >/dev/null 2>&1 || fail "the runner refused pods of ${ns}"

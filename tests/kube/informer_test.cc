@@ -6,26 +6,19 @@
 #include <thread>
 
 #include "kube/workqueue.h"
-#include "tests/fakes/fake_kube.h"
+#include "tests/fakes/fake_kube_fixture.h"
 
 namespace aviary::kube {
 namespace {
 
 using std::chrono::milliseconds;
-using testing::FakeKube;
 
 constexpr milliseconds kPatience{5000};
 
-// Polls `condition` until true or kPatience passes.
-template <typename F>
-bool eventually(F condition) {
-  auto deadline = std::chrono::steady_clock::now() + kPatience;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(milliseconds{5});
-  }
-  return condition();
-}
+class InformerTest : public testing::FakeKubeFixture {
+ protected:
+  InformerTest() : FakeKubeFixture(kPatience) {}
+};
 
 Json configMap(const std::string& name, const std::string& value) {
   return {
@@ -62,10 +55,9 @@ InformerOptions fastOptions() {
   return options;
 }
 
-TEST(InformerTest, ListsThenFollowsTheWatchIntoTheCache) {
-  auto kube = std::make_shared<FakeKube>();
-  ASSERT_TRUE(kube->create(resources::kConfigMaps.in("ml"), configMap("a", "1")).has_value());
-  Informer informer(kube, resources::kConfigMaps.in("ml"), fastOptions());
+TEST_F(InformerTest, ListsThenFollowsTheWatchIntoTheCache) {
+  ASSERT_TRUE(kube_->create(resources::kConfigMaps.in("ml"), configMap("a", "1")).has_value());
+  Informer informer(kube_, resources::kConfigMaps.in("ml"), fastOptions());
   Recorder recorder;
   informer.addHandler(recorder.handler());
   std::jthread runner([&](std::stop_token stop) { informer.run(stop); });
@@ -73,11 +65,11 @@ TEST(InformerTest, ListsThenFollowsTheWatchIntoTheCache) {
   EXPECT_NE(informer.cache()->get("ml/a"), nullptr);
   EXPECT_FALSE(informer.cache()->get("ml/a")->at("metadata").contains("managedFields"));
 
-  ASSERT_TRUE(kube->create(resources::kConfigMaps.in("ml"), configMap("b", "1")).has_value());
-  ASSERT_TRUE(kube->patch(resources::kConfigMaps.in("ml").named("a"), PatchType::kMerge,
-                          {{"data", {{"v", "2"}}}})
-                  .has_value());
-  ASSERT_TRUE(kube->remove(resources::kConfigMaps.in("ml").named("b")).has_value());
+  ASSERT_TRUE(kube_->create(resources::kConfigMaps.in("ml"), configMap("b", "1")).has_value());
+  auto patched = kube_->patch(resources::kConfigMaps.in("ml").named("a"), PatchType::kMerge,
+                              {{"data", {{"v", "2"}}}});
+  ASSERT_TRUE(patched.has_value());
+  ASSERT_TRUE(kube_->remove(resources::kConfigMaps.in("ml").named("b")).has_value());
   ASSERT_TRUE(eventually([&] { return recorder.snapshot().size() == 4; }));
   EXPECT_EQ(recorder.snapshot(),
             (std::vector<std::string>{"add ml/a", "add ml/b", "update ml/a", "delete ml/b"}));
@@ -85,36 +77,34 @@ TEST(InformerTest, ListsThenFollowsTheWatchIntoTheCache) {
   EXPECT_EQ(informer.cache()->get("ml/b"), nullptr);
 }
 
-TEST(InformerTest, ResumesFromTheLastBookmarkWhenAWatchEnds) {
-  auto kube = std::make_shared<FakeKube>();
-  Informer informer(kube, resources::kConfigMaps.in("ml"), fastOptions());
+TEST_F(InformerTest, ResumesFromTheLastBookmarkWhenAWatchEnds) {
+  Informer informer(kube_, resources::kConfigMaps.in("ml"), fastOptions());
   std::jthread runner([&](std::stop_token stop) { informer.run(stop); });
   ASSERT_TRUE(informer.waitForSync({}, kPatience));
-  ASSERT_TRUE(eventually([&] { return kube->openWatches() == 1; }));
-  ASSERT_TRUE(kube->create(resources::kConfigMaps.in("ml"), configMap("x", "1")).has_value());
-  kube->bookmark();
-  std::string bookmarked = std::to_string(kube->resourceVersion());
+  ASSERT_TRUE(eventually([&] { return kube_->openWatches() == 1; }));
+  ASSERT_TRUE(kube_->create(resources::kConfigMaps.in("ml"), configMap("x", "1")).has_value());
+  kube_->bookmark();
+  std::string bookmarked = std::to_string(kube_->resourceVersion());
   ASSERT_TRUE(eventually([&] { return informer.lastResourceVersion() == bookmarked; }));
-  kube->closeWatches();
-  ASSERT_TRUE(eventually([&] { return informer.watchCount() == 2 && kube->openWatches() == 1; }));
+  kube_->closeWatches();
+  ASSERT_TRUE(eventually([&] { return informer.watchCount() == 2 && kube_->openWatches() == 1; }));
   EXPECT_EQ(informer.listCount(), 1) << "an ended watch resumes without relisting";
 }
 
-TEST(InformerTest, RelistsOnGoneAndReportsWhatChangedMeanwhile) {
-  auto kube = std::make_shared<FakeKube>();
-  ASSERT_TRUE(kube->create(resources::kConfigMaps.in("ml"), configMap("old", "1")).has_value());
-  Informer informer(kube, resources::kConfigMaps.in("ml"), fastOptions());
+TEST_F(InformerTest, RelistsOnGoneAndReportsWhatChangedMeanwhile) {
+  ASSERT_TRUE(kube_->create(resources::kConfigMaps.in("ml"), configMap("old", "1")).has_value());
+  Informer informer(kube_, resources::kConfigMaps.in("ml"), fastOptions());
   Recorder recorder;
   informer.addHandler(recorder.handler());
   std::jthread runner([&](std::stop_token stop) { informer.run(stop); });
   ASSERT_TRUE(informer.waitForSync({}, kPatience));
-  ASSERT_TRUE(eventually([&] { return kube->openWatches() == 1; }));
+  ASSERT_TRUE(eventually([&] { return kube_->openWatches() == 1; }));
   // The next watch fails as if history were compacted while the informer was away.
-  kube->failNext("watch", Error{kGone, "too old resource version"});
-  kube->failNext("watch", Error{kGone, "too old resource version"});
-  kube->closeWatches();
-  ASSERT_TRUE(kube->remove(resources::kConfigMaps.in("ml").named("old")).has_value());
-  ASSERT_TRUE(kube->create(resources::kConfigMaps.in("ml"), configMap("new", "1")).has_value());
+  kube_->failNext("watch", Error{kGone, "too old resource version"});
+  kube_->failNext("watch", Error{kGone, "too old resource version"});
+  kube_->closeWatches();
+  ASSERT_TRUE(kube_->remove(resources::kConfigMaps.in("ml").named("old")).has_value());
+  ASSERT_TRUE(kube_->create(resources::kConfigMaps.in("ml"), configMap("new", "1")).has_value());
   ASSERT_TRUE(eventually([&] { return informer.listCount() >= 2; }));
   ASSERT_TRUE(eventually([&] { return informer.cache()->get("ml/new") != nullptr; }));
   EXPECT_EQ(informer.cache()->get("ml/old"), nullptr);
@@ -123,21 +113,19 @@ TEST(InformerTest, RelistsOnGoneAndReportsWhatChangedMeanwhile) {
   EXPECT_NE(std::find(seen.begin(), seen.end(), "add ml/new"), seen.end());
 }
 
-TEST(InformerTest, BacksOffAndRetriesAFailedList) {
-  auto kube = std::make_shared<FakeKube>();
-  kube->failNext("list", Error{kUnavailable, "connection refused"});
-  Informer informer(kube, resources::kConfigMaps, fastOptions());
+TEST_F(InformerTest, BacksOffAndRetriesAFailedList) {
+  kube_->failNext("list", Error{kUnavailable, "connection refused"});
+  Informer informer(kube_, resources::kConfigMaps, fastOptions());
   std::jthread runner([&](std::stop_token stop) { informer.run(stop); });
   ASSERT_TRUE(informer.waitForSync({}, kPatience));
   EXPECT_EQ(informer.listCount(), 2);
 }
 
-TEST(InformerTest, ResyncRedeliversEveryObjectAndHandlersEnqueueKeys) {
-  auto kube = std::make_shared<FakeKube>();
-  ASSERT_TRUE(kube->create(resources::kConfigMaps.in("ml"), configMap("a", "1")).has_value());
+TEST_F(InformerTest, ResyncRedeliversEveryObjectAndHandlersEnqueueKeys) {
+  ASSERT_TRUE(kube_->create(resources::kConfigMaps.in("ml"), configMap("a", "1")).has_value());
   InformerOptions options = fastOptions();
   options.resync_period = milliseconds{30};
-  Informer informer(kube, resources::kConfigMaps.in("ml"), options);
+  Informer informer(kube_, resources::kConfigMaps.in("ml"), options);
   WorkQueue queue(std::make_shared<SystemClock>());
   informer.addHandler(enqueueKeys(queue));
   std::jthread runner([&](std::stop_token stop) { informer.run(stop); });

@@ -5,7 +5,7 @@
 #include <atomic>
 #include <thread>
 
-#include "tests/fakes/fake_kube.h"
+#include "tests/fakes/fake_kube_fixture.h"
 
 namespace aviary::kube {
 namespace {
@@ -26,36 +26,29 @@ LeaderElectionConfig fastConfig(const std::string& identity) {
   return config;
 }
 
-template <typename F>
-bool eventually(F condition) {
-  auto deadline = std::chrono::steady_clock::now() + kPatience;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(milliseconds{5});
-  }
-  return condition();
-}
-
 std::string holder(FakeKube& kube) {
   auto lease = kube.get(resources::kLeases.in("aviary-system").named("aviary-controller"));
   return lease.has_value() ? (*lease)["spec"].value("holderIdentity", "") : "";
 }
 
-TEST(LeaderElectionTest, TheFirstCandidateCreatesTheLeaseAndLeads) {
-  auto kube = std::make_shared<FakeKube>();
-  LeaderElector elector(kube, fastConfig("a"));
+class LeaderElectionTest : public testing::FakeKubeFixture {
+ protected:
+  LeaderElectionTest() : FakeKubeFixture(kPatience) {}
+};
+
+TEST_F(LeaderElectionTest, TheFirstCandidateCreatesTheLeaseAndLeads) {
+  LeaderElector elector(kube_, fastConfig("a"));
   EXPECT_TRUE(elector.tryAcquireOrRenew());
-  EXPECT_EQ(holder(*kube), "a");
+  EXPECT_EQ(holder(*kube_), "a");
   EXPECT_TRUE(elector.tryAcquireOrRenew()) << "renewing its own lease";
-  LeaderElector other(kube, fastConfig("b"));
+  LeaderElector other(kube_, fastConfig("b"));
   EXPECT_FALSE(other.tryAcquireOrRenew()) << "a fresh lease of another holder is respected";
-  auto lease = *kube->get(resources::kLeases.in("aviary-system").named("aviary-controller"));
+  auto lease = *kube_->get(resources::kLeases.in("aviary-system").named("aviary-controller"));
   EXPECT_EQ(lease["spec"]["leaseDurationSeconds"], 1);
   EXPECT_EQ(lease["spec"]["renewTime"].get<std::string>().size(), 27u) << "MicroTime";
 }
 
-TEST(LeaderElectionTest, ExactlyOneOfTwoCandidatesLeadsAndTheOtherTakesOverOnRelease) {
-  auto kube = std::make_shared<FakeKube>();
+TEST_F(LeaderElectionTest, ExactlyOneOfTwoCandidatesLeadsAndTheOtherTakesOverOnRelease) {
   std::atomic<int> leaders{0};
   std::atomic<int> max_leaders{0};
   std::atomic<int> terms{0};
@@ -72,8 +65,8 @@ TEST(LeaderElectionTest, ExactlyOneOfTwoCandidatesLeadsAndTheOtherTakesOverOnRel
     };
     return callbacks;
   };
-  LeaderElector a(kube, fastConfig("a"));
-  LeaderElector b(kube, fastConfig("b"));
+  LeaderElector a(kube_, fastConfig("a"));
+  LeaderElector b(kube_, fastConfig("b"));
   std::stop_source stop_a;
   std::stop_source stop_b;
   std::jthread run_a([&] { a.run(stop_a.get_token(), callbacks()); });
@@ -85,28 +78,26 @@ TEST(LeaderElectionTest, ExactlyOneOfTwoCandidatesLeadsAndTheOtherTakesOverOnRel
   bool a_led = a.isLeader();
   (a_led ? stop_a : stop_b).request_stop();
   (a_led ? run_a : run_b).join();
-  EXPECT_EQ(holder(*kube), "") << "released on stop";
+  EXPECT_EQ(holder(*kube_), "") << "released on stop";
   ASSERT_TRUE(eventually([&] { return (a_led ? b : a).isLeader(); }));
   EXPECT_EQ(max_leaders, 1);
   (a_led ? stop_b : stop_a).request_stop();
 }
 
-TEST(LeaderElectionTest, AnExpiredLeaseOfADeadHolderIsTakenOver) {
-  auto kube = std::make_shared<FakeKube>();
-  LeaderElector dead(kube, fastConfig("dead"));
+TEST_F(LeaderElectionTest, AnExpiredLeaseOfADeadHolderIsTakenOver) {
+  LeaderElector dead(kube_, fastConfig("dead"));
   ASSERT_TRUE(dead.tryAcquireOrRenew());
-  LeaderElector next(kube, fastConfig("next"));
+  LeaderElector next(kube_, fastConfig("next"));
   EXPECT_FALSE(next.tryAcquireOrRenew());
   std::this_thread::sleep_for(milliseconds{1100});  // lease_duration without renewals
   EXPECT_TRUE(next.tryAcquireOrRenew());
-  auto lease = *kube->get(resources::kLeases.in("aviary-system").named("aviary-controller"));
+  auto lease = *kube_->get(resources::kLeases.in("aviary-system").named("aviary-controller"));
   EXPECT_EQ(lease["spec"]["holderIdentity"], "next");
   EXPECT_EQ(lease["spec"]["leaseTransitions"], 1);
 }
 
-TEST(LeaderElectionTest, StopsLeadingAtOnceWhenRenewalsFail) {
-  auto kube = std::make_shared<FakeKube>();
-  LeaderElector elector(kube, fastConfig("a"));
+TEST_F(LeaderElectionTest, StopsLeadingAtOnceWhenRenewalsFail) {
+  LeaderElector elector(kube_, fastConfig("a"));
   std::atomic<bool> stopped{false};
   LeaderCallbacks callbacks;
   callbacks.on_started_leading = [&](std::stop_token leading) {
@@ -115,7 +106,7 @@ TEST(LeaderElectionTest, StopsLeadingAtOnceWhenRenewalsFail) {
   callbacks.on_stopped_leading = [&] { stopped = true; };
   std::jthread runner([&] { elector.run({}, callbacks); });
   ASSERT_TRUE(eventually([&] { return elector.isLeader(); }));
-  for (int i = 0; i < 100; ++i) kube->failNext("get", Error{kUnavailable, "apiserver down"});
+  for (int i = 0; i < 100; ++i) kube_->failNext("get", Error{kUnavailable, "apiserver down"});
   auto lost_at = std::chrono::steady_clock::now();
   ASSERT_TRUE(eventually([&] { return stopped.load(); }));
   EXPECT_FALSE(elector.isLeader());

@@ -89,6 +89,20 @@ Observations seen(const std::string& desired, RoleObservation stable, RoleObserv
   return o;
 }
 
+// kCanary rolling out over kStable, both fully ready, the router reporting `w` % to the canary.
+Observations bothHealthy(std::optional<std::int32_t> w) {
+  return seen(kCanary, healthy(kStable), healthy(kCanary), w);
+}
+// As bothHealthy, but none of the canary's pods is ready yet.
+Observations canaryStarting(std::optional<std::int32_t> w) {
+  return seen(kCanary, healthy(kStable), starting(kCanary), w);
+}
+// Only kStable runs (healthy, no canary, weight 0) while the spec asks for `desired`: settled when
+// that is kStable, a new rollout to start otherwise.
+Observations stableOnly(const std::string& desired) {
+  return seen(desired, healthy(kStable), absent(), 0);
+}
+
 Observations withRound(Observations o, std::optional<double> value, bool provider_down = false) {
   const auto metric = kAnalysed.analysis.metrics[0];
   o.analysis = std::vector<api::MetricResult>{provider_down
@@ -172,6 +186,49 @@ api::ManualRequests pauseRequest(bool paused) {
 
 EnsureRevision ensureStable(const std::string& rev, int n = 3) { return {Role::kStable, rev, n}; }
 EnsureRevision ensureCanary(const std::string& rev, int n = 3) { return {Role::kCanary, rev, n}; }
+
+// ---- what a decision writes, in order --------------------------------------------------------
+
+// A step holding at `w` % to kCanary: the weight, then both roles at full strength.
+std::vector<Action> holdAt(int w) {
+  return {SetWeight{w}, ensureStable(kStable), ensureCanary(kCanary)};
+}
+// A step taken: the current weight `from` re-asserted, then the next step's `to`.
+std::vector<Action> advance(int from, int to) {
+  return {SetWeight{from}, SetWeight{to}, ensureStable(kStable), ensureCanary(kCanary)};
+}
+// A new rollout of `canary` over kStable, at 0 % until the canary is ready.
+std::vector<Action> startRollout(const std::string& canary) {
+  return {ensureStable(kStable), ensureCanary(canary), SetWeight{0}};
+}
+// kStable serves everything and no canary is touched.
+std::vector<Action> serveStable() { return {ensureStable(kStable), SetWeight{0}}; }
+// Everything to kStable first; the canary keeps running until the weight is confirmed.
+std::vector<Action> rollBack() {
+  return {ensureStable(kStable), SetWeight{0}, ensureCanary(kCanary)};
+}
+// Everything on kStable, and the canary scaled to zero.
+std::vector<Action> scaleCanaryDown() {
+  return {ensureStable(kStable), SetWeight{0}, ensureCanary(kCanary, 0)};
+}
+// The stable role moved to kCanary, `w` % still on the canary role.
+std::vector<Action> promoteAt(int w) {
+  return {ensureStable(kCanary), SetWeight{w}, ensureCanary(kCanary)};
+}
+// The shadow stage: weight 0, the mirror on, both roles at full strength.
+std::vector<Action> shadowHold() {
+  return {SetWeight{0}, SetMirror{true}, ensureStable(kStable), ensureCanary(kCanary)};
+}
+// The mirror turned off before `rest`.
+std::vector<Action> stopMirroringThen(std::vector<Action> rest) {
+  rest.insert(rest.begin(), SetMirror{false});
+  return rest;
+}
+// `first`, then the mirror set to `on`.
+std::vector<Action> thenMirror(std::vector<Action> first, bool on) {
+  first.push_back(SetMirror{on});
+  return first;
+}
 
 // ---- the table ----------------------------------------------------------------------------------
 
@@ -267,7 +324,7 @@ void runCases(const std::vector<Case>& cases) {
 // ---- transitions --------------------------------------------------------------------------------
 
 TEST(DecideTest, InvalidSpecTouchesNothingAndWarnsOnce) {
-  auto problems = seen(kStable, healthy(kStable), absent(), 0);
+  auto problems = stableOnly(kStable);
   problems.spec_problems = {"spec.replicas: must be at least 1"};
   auto already_reported = running(1, 10);
   already_reported.conditions = {{"Stalled", "True", "InvalidSpec",
@@ -313,7 +370,7 @@ TEST(DecideTest, InitialDeployPromotesDirectly) {
        seen(kStable, absent(), absent(), std::nullopt),
        at(0),
        Phase::kInitializing,
-       {ensureStable(kStable), SetWeight{0}},
+       serveStable(),
        {},
        {{"Ready", "False/Progressing"}, {"Reconciling", "True/Progressing"}},
        [](const Decision& d) {
@@ -323,10 +380,10 @@ TEST(DecideTest, InitialDeployPromotesDirectly) {
       {"HealthyStableSucceeds",
        kSteps,
        deploying,
-       seen(kStable, healthy(kStable), absent(), 0),
+       stableOnly(kStable),
        at(0),
        Phase::kSucceeded,
-       {ensureStable(kStable), SetWeight{0}},
+       serveStable(),
        {"Deployed"},
        {{"Ready", "True/Succeeded"}, {"Reconciling", "False/Succeeded"}},
        [](const Decision& d) {
@@ -341,7 +398,7 @@ TEST(DecideTest, InitialDeployPromotesDirectly) {
        seen(kStable, starting(kStable), absent(), 0),
        at(601),
        Phase::kInitializing,
-       {ensureStable(kStable), SetWeight{0}},
+       serveStable(),
        {"ProgressDeadlineExceeded"},
        {{"Stalled", "True/ProgressDeadlineExceeded"},
         {"Reconciling", "False/ProgressDeadlineExceeded"}}},
@@ -351,7 +408,7 @@ TEST(DecideTest, InitialDeployPromotesDirectly) {
        seen(kStable, starting(kStable), absent(), 0),
        at(1),
        Phase::kInitializing,
-       {ensureStable(kStable), SetWeight{0}},
+       serveStable(),
        {"RequestIgnored"},
        {}},
   });
@@ -362,10 +419,10 @@ TEST(DecideTest, SteadyStateKeepsStableAndScalesLeftoverCanaryDown) {
       {"SteadyIsIdempotent",
        kSteps,
        succeeded(kStable),
-       seen(kStable, healthy(kStable), absent(), 0),
+       stableOnly(kStable),
        at(0),
        Phase::kSucceeded,
-       {ensureStable(kStable), SetWeight{0}},
+       serveStable(),
        {},
        {{"Ready", "True/Succeeded"}},
        [](const Decision& d) { EXPECT_EQ(d.requeue_after, std::nullopt); }},
@@ -375,7 +432,7 @@ TEST(DecideTest, SteadyStateKeepsStableAndScalesLeftoverCanaryDown) {
        seen(kStable, healthy(kStable), healthy(kCanary), 0),
        at(0),
        Phase::kSucceeded,
-       {ensureStable(kStable), SetWeight{0}, ensureCanary(kCanary, 0)},
+       scaleCanaryDown(),
        {},
        {}},
       {"UnreadyStableIsNotReady",
@@ -384,16 +441,16 @@ TEST(DecideTest, SteadyStateKeepsStableAndScalesLeftoverCanaryDown) {
        seen(kStable, partly(kStable, 2), absent(), 0),
        at(0),
        Phase::kSucceeded,
-       {ensureStable(kStable), SetWeight{0}},
+       serveStable(),
        {},
        {{"Ready", "False/StableNotReady"}, {"Stalled", "False/Succeeded"}}},
       {"RequestWithNothingToDoIsClearedWithAWarning",
        kSteps,
        withRequests(succeeded(kStable), abortRequest()),
-       seen(kStable, healthy(kStable), absent(), 0),
+       stableOnly(kStable),
        at(0),
        Phase::kSucceeded,
-       {ensureStable(kStable), SetWeight{0}},
+       serveStable(),
        {"RequestIgnored"},
        {}},
   });
@@ -404,10 +461,10 @@ TEST(DecideTest, NewRevisionStartsAtStepZeroAndWaitsForCanary) {
       {"NewRevisionStartsProgressing",
        kSteps,
        succeeded(kStable),
-       seen(kCanary, healthy(kStable), absent(), 0),
+       stableOnly(kCanary),
        at(0),
        Phase::kProgressing,
-       {ensureStable(kStable), ensureCanary(kCanary), SetWeight{0}},
+       startRollout(kCanary),
        {"RolloutStarted"},
        {{"Reconciling", "True/Progressing"}, {"Ready", "False/Progressing"}},
        [](const Decision& d) {
@@ -419,10 +476,10 @@ TEST(DecideTest, NewRevisionStartsAtStepZeroAndWaitsForCanary) {
       {"UnreadyCanaryHoldsAtZero",
        kSteps,
        running(0, 0),
-       seen(kCanary, healthy(kStable), starting(kCanary), 0),
+       canaryStarting(0),
        at(20),
        Phase::kProgressing,
-       {SetWeight{0}, ensureStable(kStable), ensureCanary(kCanary)},
+       holdAt(0),
        {},
        {{"Reconciling", "True/Progressing"}},
        [](const Decision& d) {
@@ -433,10 +490,10 @@ TEST(DecideTest, NewRevisionStartsAtStepZeroAndWaitsForCanary) {
       {"CanaryPastProgressDeadlineRollsBack",
        kSteps,
        running(0, 0),
-       seen(kCanary, healthy(kStable), starting(kCanary), 0),
+       canaryStarting(0),
        at(301),
        Phase::kFailed,
-       {ensureStable(kStable), SetWeight{0}, ensureCanary(kCanary, 0)},
+       scaleCanaryDown(),
        {"RollingBack", "RolledBack"},
        {{"Stalled", "True/ProgressDeadlineExceeded"}, {"Ready", "False/ProgressDeadlineExceeded"}},
        [](const Decision& d) {
@@ -451,10 +508,10 @@ TEST(DecideTest, StepsSetWeightsAndPause) {
       {"ReadyCanaryTakesFirstWeight",
        kSteps,
        running(0, 0),
-       seen(kCanary, healthy(kStable), healthy(kCanary), 0),
+       bothHealthy(0),
        at(5),
        Phase::kProgressing,
-       {SetWeight{10}, ensureStable(kStable), ensureCanary(kCanary)},
+       holdAt(10),
        {},
        {{"Reconciling", "True/Progressing"}},
        [](const Decision& d) {
@@ -465,20 +522,20 @@ TEST(DecideTest, StepsSetWeightsAndPause) {
       {"WeightNotYetConfirmedHolds",
        kSteps,
        running(0, 10),
-       seen(kCanary, healthy(kStable), healthy(kCanary), 0),
+       bothHealthy(0),
        at(5),
        Phase::kProgressing,
-       {SetWeight{10}, ensureStable(kStable), ensureCanary(kCanary)},
+       holdAt(10),
        {},
        {},
        [](const Decision& d) { EXPECT_EQ(d.status.current_step, 0); }},
       {"ConfirmedWeightAdvancesToPause",
        kSteps,
        running(0, 10),
-       seen(kCanary, healthy(kStable), healthy(kCanary), 10),
+       bothHealthy(10),
        at(5),
        Phase::kProgressing,
-       {SetWeight{10}, ensureStable(kStable), ensureCanary(kCanary)},
+       holdAt(10),
        {"StepAdvanced"},
        {},
        [](const Decision& d) {
@@ -489,10 +546,10 @@ TEST(DecideTest, StepsSetWeightsAndPause) {
       {"PauseNotElapsedHolds",
        kSteps,
        running(1, 10),
-       seen(kCanary, healthy(kStable), healthy(kCanary), 10),
+       bothHealthy(10),
        at(45),
        Phase::kProgressing,
-       {SetWeight{10}, ensureStable(kStable), ensureCanary(kCanary)},
+       holdAt(10),
        {},
        {},
        [](const Decision& d) {
@@ -502,10 +559,10 @@ TEST(DecideTest, StepsSetWeightsAndPause) {
       {"ElapsedPauseAdvancesToNextWeight",
        kSteps,
        running(1, 10),
-       seen(kCanary, healthy(kStable), healthy(kCanary), 10),
+       bothHealthy(10),
        at(60),
        Phase::kProgressing,
-       {SetWeight{10}, SetWeight{50}, ensureStable(kStable), ensureCanary(kCanary)},
+       advance(10, 50),
        {"StepAdvanced"},
        {},
        [](const Decision& d) {
@@ -515,17 +572,17 @@ TEST(DecideTest, StepsSetWeightsAndPause) {
       {"IndefinitePauseAwaitsPromotion",
        kSteps,
        running(3, 50),
-       seen(kCanary, healthy(kStable), healthy(kCanary), 50),
+       bothHealthy(50),
        at(9999),
        Phase::kPaused,
-       {SetWeight{50}, ensureStable(kStable), ensureCanary(kCanary)},
+       holdAt(50),
        {},
        {{"Reconciling", "True/AwaitingPromotion"}},
        [](const Decision& d) { EXPECT_EQ(d.requeue_after, std::nullopt); }},
       {"LeavingLastStepPromotes",
        specWithSteps({weight(10)}),
        running(0, 10),
-       seen(kCanary, healthy(kStable), healthy(kCanary), 10),
+       bothHealthy(10),
        at(5),
        Phase::kPromoting,
        {SetWeight{10}, ensureStable(kCanary), ensureCanary(kCanary)},
@@ -564,20 +621,20 @@ TEST(DecideTest, AnalysisGatesEveryStep) {
       {"NoRoundSinceStepBeganHolds",
        kAnalysed,
        gated,
-       seen(kCanary, healthy(kStable), healthy(kCanary), 10),
+       bothHealthy(10),
        at(61),
        Phase::kProgressing,
-       {SetWeight{10}, ensureStable(kStable), ensureCanary(kCanary)},
+       holdAt(10),
        {},
        {{"Reconciling", "True/Analysing"}},
        [](const Decision& d) { EXPECT_EQ(d.status.current_step, 1); }},
       {"PassingRoundOpensTheGate",
        kAnalysed,
        gated,
-       withRound(seen(kCanary, healthy(kStable), healthy(kCanary), 10), 0.2),
+       withRound(bothHealthy(10), 0.2),
        at(61),
        Phase::kProgressing,
-       {SetWeight{10}, SetWeight{50}, ensureStable(kStable), ensureCanary(kCanary)},
+       advance(10, 50),
        {"StepAdvanced"},
        {},
        [](const Decision& d) {
@@ -587,10 +644,10 @@ TEST(DecideTest, AnalysisGatesEveryStep) {
       {"FailedCheckHoldsWeight",
        kAnalysed,
        gated,
-       withRound(seen(kCanary, healthy(kStable), healthy(kCanary), 10), 5.0),
+       withRound(bothHealthy(10), 5.0),
        at(61),
        Phase::kProgressing,
-       {SetWeight{10}, ensureStable(kStable), ensureCanary(kCanary)},
+       holdAt(10),
        {"AnalysisFailed"},
        {},
        [](const Decision& d) {
@@ -600,10 +657,10 @@ TEST(DecideTest, AnalysisGatesEveryStep) {
       {"RollsBackWhenFailedChecksReachLimit",
        kAnalysed,
        withFailedChecks(gated, 1),
-       withRound(seen(kCanary, healthy(kStable), healthy(kCanary), 10), 5.0),
+       withRound(bothHealthy(10), 5.0),
        at(61),
        Phase::kRollingBack,
-       {ensureStable(kStable), SetWeight{0}, ensureCanary(kCanary)},
+       rollBack(),
        {"AnalysisFailed", "RollingBack"},
        {{"Reconciling", "True/RollingBack"}},
        [](const Decision& d) {
@@ -614,10 +671,10 @@ TEST(DecideTest, AnalysisGatesEveryStep) {
       {"NoDataHoldsWithoutFailing",
        kAnalysed,
        gated,
-       withRound(seen(kCanary, healthy(kStable), healthy(kCanary), 10), std::nullopt),
+       withRound(bothHealthy(10), std::nullopt),
        at(61),
        Phase::kProgressing,
-       {SetWeight{10}, ensureStable(kStable), ensureCanary(kCanary)},
+       holdAt(10),
        {},
        {{"AnalysisNoData", "True/NoData"}},
        [](const Decision& d) {
@@ -627,20 +684,20 @@ TEST(DecideTest, AnalysisGatesEveryStep) {
       {"NoDataFailsUnderNoDataFail",
        withMetrics(kSteps, api::NoDataPolicy::kFail),
        gated,
-       withRound(seen(kCanary, healthy(kStable), healthy(kCanary), 10), std::nullopt),
+       withRound(bothHealthy(10), std::nullopt),
        at(61),
        Phase::kProgressing,
-       {SetWeight{10}, ensureStable(kStable), ensureCanary(kCanary)},
+       holdAt(10),
        {"AnalysisFailed"},
        {},
        [](const Decision& d) { EXPECT_EQ(d.status.failed_checks, 1); }},
       {"ProviderErrorIsNeverAPass",
        kAnalysed,
        gated,
-       withRound(seen(kCanary, healthy(kStable), healthy(kCanary), 10), {}, true),
+       withRound(bothHealthy(10), {}, true),
        at(61),
        Phase::kProgressing,
-       {SetWeight{10}, ensureStable(kStable), ensureCanary(kCanary)},
+       holdAt(10),
        {},
        {{"MetricsUnavailable", "True/ProviderError"}},
        [](const Decision& d) {
@@ -650,19 +707,19 @@ TEST(DecideTest, AnalysisGatesEveryStep) {
       {"ProviderErrorNeverPromotes",
        withMetrics(specWithSteps({weight(10)})),
        passedRoundAt(running(0, 10), at(-5)),
-       withRound(seen(kCanary, healthy(kStable), healthy(kCanary), 10), {}, true),
+       withRound(bothHealthy(10), {}, true),
        at(61),
        Phase::kProgressing,
-       {SetWeight{10}, ensureStable(kStable), ensureCanary(kCanary)},
+       holdAt(10),
        {},
        {}},
       {"RoundWhileCanaryStartsIsNotCounted",
        withMetrics(kSteps, api::NoDataPolicy::kFail),
        running(0, 0),
-       withRound(seen(kCanary, healthy(kStable), starting(kCanary), 0), {}),
+       withRound(canaryStarting(0), {}),
        at(40),
        Phase::kProgressing,
-       {SetWeight{0}, ensureStable(kStable), ensureCanary(kCanary)},
+       holdAt(0),
        {},
        {},
        [](const Decision& d) {
@@ -681,10 +738,10 @@ TEST(DecideTest, RoundThatEndedTheStepDoesNotOpenTheNextOne) {
       {"RoundAtTheStepStartIsThePreviousStepsRound",
        kAnalysed,
        entered,
-       seen(kCanary, healthy(kStable), healthy(kCanary), 50),
+       bothHealthy(50),
        at(65),
        Phase::kProgressing,
-       {SetWeight{50}, ensureStable(kStable), ensureCanary(kCanary)},
+       holdAt(50),
        {},
        {{"Reconciling", "True/Analysing"}},
        [](const Decision& d) { EXPECT_EQ(d.status.current_step, 2); }},
@@ -696,19 +753,19 @@ TEST(DecideTest, RollbackSendsTrafficToStableFirst) {
       {"RollbackWaitsForWeightZero",
        kSteps,
        rollingBack(10, api::Outcome::kRolledBack, "FailedChecks"),
-       seen(kCanary, healthy(kStable), healthy(kCanary), 10),
+       bothHealthy(10),
        at(1),
        Phase::kRollingBack,
-       {ensureStable(kStable), SetWeight{0}, ensureCanary(kCanary)},
+       rollBack(),
        {},
        {{"Reconciling", "True/RollingBack"}}},
       {"RollbackScalesCanaryDownOnceStableCarries",
        kSteps,
        rollingBack(0, api::Outcome::kRolledBack, "FailedChecks"),
-       seen(kCanary, healthy(kStable), healthy(kCanary), 0),
+       bothHealthy(0),
        at(2),
        Phase::kFailed,
-       {ensureStable(kStable), SetWeight{0}, ensureCanary(kCanary, 0)},
+       scaleCanaryDown(),
        {"RolledBack"},
        {{"Stalled", "True/RolledBack"},
         {"Reconciling", "False/RolledBack"},
@@ -730,34 +787,37 @@ TEST(DecideTest, RollbackSendsTrafficToStableFirst) {
       {"AbortedRollbackStallsAsAborted",
        kSteps,
        rollingBack(0, api::Outcome::kAborted, "Aborted"),
-       seen(kCanary, healthy(kStable), healthy(kCanary), 0),
+       bothHealthy(0),
        at(2),
        Phase::kFailed,
-       {ensureStable(kStable), SetWeight{0}, ensureCanary(kCanary, 0)},
+       scaleCanaryDown(),
        {"RolledBack"},
        {{"Stalled", "True/Aborted"}}},
   });
 }
 
 TEST(DecideTest, FailedWaitsForANewRevisionOrARetry) {
+  // The failed canary's Deployment is kept, scaled to zero.
+  const auto after_rollback =
+      seen(kCanary, healthy(kStable), RoleObservation{true, kCanary, 0, 0}, 0);
   runCases({
       {"FailedStaysFailedForTheSameRevision",
        kSteps,
        failed("FailedChecks"),
-       seen(kCanary, healthy(kStable), RoleObservation{true, kCanary, 0, 0}, 0),
+       after_rollback,
        at(0),
        Phase::kFailed,
-       {ensureStable(kStable), SetWeight{0}},
+       serveStable(),
        {},
        {{"Stalled", "True/RolledBack"}},
        [](const Decision& d) { EXPECT_EQ(d.requeue_after, std::nullopt); }},
       {"RetryRestartsFromStepZero",
        kSteps,
        withRequests(failed("FailedChecks"), retryRequest()),
-       seen(kCanary, healthy(kStable), RoleObservation{true, kCanary, 0, 0}, 0),
+       after_rollback,
        at(0),
        Phase::kProgressing,
-       {ensureStable(kStable), ensureCanary(kCanary), SetWeight{0}},
+       startRollout(kCanary),
        {"Retry"},
        {{"Stalled", "False/Progressing"}, {"Reconciling", "True/Progressing"}},
        [](const Decision& d) {
@@ -767,10 +827,10 @@ TEST(DecideTest, FailedWaitsForANewRevisionOrARetry) {
       {"NewRevisionAfterFailureStartsRollout",
        kSteps,
        failed("FailedChecks"),
-       seen(kNext, healthy(kStable), absent(), 0),
+       stableOnly(kNext),
        at(0),
        Phase::kProgressing,
-       {ensureStable(kStable), ensureCanary(kNext), SetWeight{0}},
+       startRollout(kNext),
        {"RolloutStarted"},
        {},
        [](const Decision& d) { EXPECT_EQ(d.status.canary_revision, kNext); }},
@@ -780,7 +840,7 @@ TEST(DecideTest, FailedWaitsForANewRevisionOrARetry) {
        seen(kStable, healthy(kStable), healthy(kCanary), 0),
        at(0),
        Phase::kSucceeded,
-       {ensureStable(kStable), SetWeight{0}, ensureCanary(kCanary, 0)},
+       scaleCanaryDown(),
        {"RevertedToStable"},
        {{"Ready", "True/Succeeded"}, {"Stalled", "False/Succeeded"}},
        [](const Decision& d) { EXPECT_EQ(d.status.canary_revision, ""); }},
@@ -793,10 +853,10 @@ TEST(DecideTest, PromotionMovesStableThenTraffic) {
       {"StableTakesCanaryRevisionUnderCurrentWeight",
        kSteps,
        promoting,
-       seen(kCanary, healthy(kStable), healthy(kCanary), 50),
+       bothHealthy(50),
        at(1),
        Phase::kPromoting,
-       {ensureStable(kCanary), SetWeight{50}, ensureCanary(kCanary)},
+       promoteAt(50),
        {},
        {{"Reconciling", "True/Promoting"}}},
       {"HealthyNewStableGetsTrafficBack",
@@ -805,7 +865,7 @@ TEST(DecideTest, PromotionMovesStableThenTraffic) {
        seen(kCanary, healthy(kCanary), healthy(kCanary), 50),
        at(2),
        Phase::kPromoting,
-       {ensureStable(kCanary), SetWeight{0}, ensureCanary(kCanary)},
+       promoteAt(0),
        {},
        {}},
       {"ConfirmedWeightZeroFinishesPromotion",
@@ -828,7 +888,7 @@ TEST(DecideTest, PromotionMovesStableThenTraffic) {
        seen(kCanary, starting(kCanary), healthy(kCanary), 50),
        at(4),
        Phase::kPromoting,
-       {ensureStable(kCanary), SetWeight{100}, ensureCanary(kCanary)},
+       promoteAt(100),
        {},
        {{"StableUnavailable", "True/StableNotServing"}},
        [](const Decision& d) { EXPECT_EQ(d.status.canary_weight, 100); }},
@@ -838,7 +898,7 @@ TEST(DecideTest, PromotionMovesStableThenTraffic) {
        seen(kCanary, starting(kCanary), starting(kCanary), 50),
        at(5),
        Phase::kPromoting,
-       {ensureStable(kCanary), SetWeight{50}, ensureCanary(kCanary)},
+       promoteAt(50),
        {},
        {}},
   });
@@ -853,7 +913,7 @@ TEST(DecideTest, NewRevisionMidRolloutRestartsAtStepZero) {
        seen(kNext, healthy(kStable), healthy(kCanary), 50),
        at(20),
        Phase::kProgressing,
-       {ensureStable(kStable), ensureCanary(kNext), SetWeight{0}},
+       startRollout(kNext),
        {"RolloutRestarted"},
        {},
        [](const Decision& d) {
@@ -869,7 +929,7 @@ TEST(DecideTest, NewRevisionMidRolloutRestartsAtStepZero) {
        seen(kNext, partly(kCanary, 1), healthy(kCanary), 50),
        at(20),
        Phase::kProgressing,
-       {ensureStable(kStable), ensureCanary(kNext), SetWeight{0}},
+       startRollout(kNext),
        {"RolloutRestarted"},
        {}},
       {"SpecBackAtStableRollsBack",
@@ -878,14 +938,14 @@ TEST(DecideTest, NewRevisionMidRolloutRestartsAtStepZero) {
        seen(kStable, healthy(kStable), healthy(kCanary), 50),
        at(20),
        Phase::kRollingBack,
-       {ensureStable(kStable), SetWeight{0}, ensureCanary(kCanary)},
+       rollBack(),
        {"RollingBack"},
        {}},
   });
 }
 
 TEST(DecideTest, ManualRequests) {
-  const auto world = seen(kCanary, healthy(kStable), healthy(kCanary), 10);
+  const auto world = bothHealthy(10);
   auto user_paused = running(1, 10, Phase::kPaused);
   user_paused.paused_by_user = true;
   runCases({
@@ -895,14 +955,14 @@ TEST(DecideTest, ManualRequests) {
        world,
        at(1),
        Phase::kProgressing,
-       {SetWeight{10}, SetWeight{50}, ensureStable(kStable), ensureCanary(kCanary)},
+       advance(10, 50),
        {"StepAdvanced"},
        {},
        [](const Decision& d) { EXPECT_EQ(d.status.current_step, 2); }},
       {"PromoteStepEndsAnIndefinitePause",
        kSteps,
        withRequests(running(3, 50, Phase::kPaused), promote(api::PromoteRequest::kStep)),
-       seen(kCanary, healthy(kStable), healthy(kCanary), 50),
+       bothHealthy(50),
        at(1),
        Phase::kPromoting,
        {SetWeight{50}, ensureStable(kCanary), ensureCanary(kCanary)},
@@ -914,7 +974,7 @@ TEST(DecideTest, ManualRequests) {
        world,
        at(1),
        Phase::kPromoting,
-       {ensureStable(kCanary), SetWeight{10}, ensureCanary(kCanary)},
+       promoteAt(10),
        {"Promoting"},
        {}},
       {"AbortRollsBack",
@@ -923,7 +983,7 @@ TEST(DecideTest, ManualRequests) {
        world,
        at(1),
        Phase::kRollingBack,
-       {ensureStable(kStable), SetWeight{0}, ensureCanary(kCanary)},
+       rollBack(),
        {"RollingBack"},
        {},
        [](const Decision& d) {
@@ -935,7 +995,7 @@ TEST(DecideTest, ManualRequests) {
        world,
        at(61),
        Phase::kPaused,
-       {SetWeight{10}, ensureStable(kStable), ensureCanary(kCanary)},
+       holdAt(10),
        {"Paused"},
        {{"Reconciling", "True/Paused"}},
        [](const Decision& d) {
@@ -948,7 +1008,7 @@ TEST(DecideTest, ManualRequests) {
        withRound(world, 5.0),
        at(61),
        Phase::kPaused,
-       {SetWeight{10}, ensureStable(kStable), ensureCanary(kCanary)},
+       holdAt(10),
        {"AnalysisFailed"},
        {},
        [](const Decision& d) { EXPECT_EQ(d.status.failed_checks, 1); }},
@@ -958,7 +1018,7 @@ TEST(DecideTest, ManualRequests) {
        world,
        at(61),
        Phase::kProgressing,
-       {SetWeight{10}, ensureStable(kStable), ensureCanary(kCanary)},
+       holdAt(10),
        {"Resumed"},
        {},
        [](const Decision& d) {
@@ -972,16 +1032,16 @@ TEST(DecideTest, ManualRequests) {
        world,
        at(1),
        Phase::kProgressing,
-       {SetWeight{10}, ensureStable(kStable), ensureCanary(kCanary)},
+       holdAt(10),
        {"RequestIgnored"},
        {}},
       {"PauseDuringPromotionIsIgnored",
        kSteps,
        withRequests(running(3, 50, Phase::kPromoting), pauseRequest(true)),
-       seen(kCanary, healthy(kStable), healthy(kCanary), 50),
+       bothHealthy(50),
        at(1),
        Phase::kPromoting,
-       {ensureStable(kCanary), SetWeight{50}, ensureCanary(kCanary)},
+       promoteAt(50),
        {"RequestIgnored"},
        {}},
   });
@@ -1009,16 +1069,14 @@ Observations mirrored(RoleObservation canary, std::optional<bool> mirror = true)
 }
 
 TEST(DecideTest, ShadowStageMirrorsBeforeStepZero) {
-  const SetMirror on{true};
-  const SetMirror off{false};
   runCases({
       {"NewRevisionStartsInTheShadowStage",
        shadowed(),
        succeeded(kStable),
-       seen(kCanary, healthy(kStable), absent(), 0),
+       stableOnly(kCanary),
        at(0),
        Phase::kProgressing,
-       {ensureStable(kStable), ensureCanary(kCanary), SetWeight{0}, on},
+       thenMirror(startRollout(kCanary), true),
        {"RolloutStarted"},
        {{"Reconciling", "True/Progressing"}},
        [](const Decision& d) {
@@ -1032,7 +1090,7 @@ TEST(DecideTest, ShadowStageMirrorsBeforeStepZero) {
        mirrored(starting(kCanary)),
        at(20),
        Phase::kProgressing,
-       {SetWeight{0}, on, ensureStable(kStable), ensureCanary(kCanary)},
+       shadowHold(),
        {},
        {{"Reconciling", "True/Progressing"}},
        [](const Decision& d) {
@@ -1045,7 +1103,7 @@ TEST(DecideTest, ShadowStageMirrorsBeforeStepZero) {
        mirrored(healthy(kCanary)),
        at(45),
        Phase::kProgressing,
-       {SetWeight{0}, on, ensureStable(kStable), ensureCanary(kCanary)},
+       shadowHold(),
        {},
        {{"Reconciling", "True/Shadowing"}, {"Ready", "False/Shadowing"}},
        [](const Decision& d) {
@@ -1059,7 +1117,7 @@ TEST(DecideTest, ShadowStageMirrorsBeforeStepZero) {
        mirrored(healthy(kCanary)),
        at(100),
        Phase::kProgressing,
-       {SetWeight{0}, on, ensureStable(kStable), ensureCanary(kCanary)},
+       shadowHold(),
        {},
        {{"Reconciling", "True/Shadowing"}},
        [](const Decision& d) { EXPECT_TRUE(d.status.shadowing); }},
@@ -1069,7 +1127,7 @@ TEST(DecideTest, ShadowStageMirrorsBeforeStepZero) {
        mirrored(healthy(kCanary)),
        at(130),
        Phase::kProgressing,
-       {SetWeight{0}, on, ensureStable(kStable), ensureCanary(kCanary)},
+       shadowHold(),
        {},
        {{"Reconciling", "True/Shadowing"}},
        [](const Decision& d) { EXPECT_TRUE(d.status.shadowing); }},
@@ -1079,7 +1137,7 @@ TEST(DecideTest, ShadowStageMirrorsBeforeStepZero) {
        withRound(mirrored(healthy(kCanary)), 0.2),
        at(125),
        Phase::kProgressing,
-       {off, SetWeight{10}, ensureStable(kStable), ensureCanary(kCanary)},
+       stopMirroringThen(holdAt(10)),
        {"ShadowCompleted"},
        {{"Reconciling", "True/Progressing"}},
        [](const Decision& d) {
@@ -1095,7 +1153,7 @@ TEST(DecideTest, ShadowStageMirrorsBeforeStepZero) {
        mirrored(healthy(kCanary)),
        at(120),
        Phase::kProgressing,
-       {off, SetWeight{10}, ensureStable(kStable), ensureCanary(kCanary)},
+       stopMirroringThen(holdAt(10)),
        {"ShadowCompleted"},
        {}},
       {"ShadowRemovedFromTheSpecLeavesOnlyTheGate",
@@ -1104,15 +1162,13 @@ TEST(DecideTest, ShadowStageMirrorsBeforeStepZero) {
        mirrored(healthy(kCanary)),
        at(20),
        Phase::kProgressing,
-       {off, SetWeight{10}, ensureStable(kStable), ensureCanary(kCanary)},
+       stopMirroringThen(holdAt(10)),
        {"ShadowCompleted"},
        {}},
   });
 }
 
 TEST(DecideTest, ShadowStageFailsLikeAStep) {
-  const SetMirror on{true};
-  const SetMirror off{false};
   runCases({
       {"FailedCheckDuringShadowCounts",
        shadowed(),
@@ -1120,7 +1176,7 @@ TEST(DecideTest, ShadowStageFailsLikeAStep) {
        withRound(mirrored(healthy(kCanary)), 5.0),
        at(30),
        Phase::kProgressing,
-       {SetWeight{0}, on, ensureStable(kStable), ensureCanary(kCanary)},
+       shadowHold(),
        {"AnalysisFailed"},
        {},
        [](const Decision& d) {
@@ -1133,7 +1189,7 @@ TEST(DecideTest, ShadowStageFailsLikeAStep) {
        withRound(mirrored(healthy(kCanary)), 5.0),
        at(30),
        Phase::kFailed,
-       {off, ensureStable(kStable), SetWeight{0}, ensureCanary(kCanary, 0)},
+       stopMirroringThen(scaleCanaryDown()),
        {"AnalysisFailed", "RollingBack", "RolledBack"},
        {{"Stalled", "True/RolledBack"}},
        [](const Decision& d) {
@@ -1146,7 +1202,7 @@ TEST(DecideTest, ShadowStageFailsLikeAStep) {
        mirrored(starting(kCanary)),
        at(301),
        Phase::kFailed,
-       {off, ensureStable(kStable), SetWeight{0}, ensureCanary(kCanary, 0)},
+       stopMirroringThen(scaleCanaryDown()),
        {"RollingBack", "RolledBack"},
        {{"Stalled", "True/ProgressDeadlineExceeded"}},
        [](const Decision& d) { EXPECT_FALSE(d.status.shadowing); }},
@@ -1156,7 +1212,7 @@ TEST(DecideTest, ShadowStageFailsLikeAStep) {
        seen(kNext, healthy(kStable), healthy(kCanary), 0),
        at(40),
        Phase::kProgressing,
-       {ensureStable(kStable), ensureCanary(kNext), SetWeight{0}, on},
+       thenMirror(startRollout(kNext), true),
        {"RolloutRestarted"},
        {},
        [](const Decision& d) {
@@ -1170,7 +1226,7 @@ TEST(DecideTest, ShadowStageFailsLikeAStep) {
        seen(kNext, healthy(kStable), healthy(kCanary), 0),
        at(40),
        Phase::kProgressing,
-       {ensureStable(kStable), ensureCanary(kNext), SetWeight{0}, off},
+       thenMirror(startRollout(kNext), false),
        {"RolloutRestarted"},
        {},
        [](const Decision& d) { EXPECT_FALSE(d.status.shadowing); }},
@@ -1180,28 +1236,26 @@ TEST(DecideTest, ShadowStageFailsLikeAStep) {
        seen(kStable, healthy(kStable), healthy(kCanary), 0),
        at(40),
        Phase::kSucceeded,
-       {off, ensureStable(kStable), SetWeight{0}, ensureCanary(kCanary, 0)},
+       stopMirroringThen(scaleCanaryDown()),
        {"RollingBack", "RolledBack"},
        {{"Ready", "True/Succeeded"}}},
       {"MirrorLeftOnOutsideTheStageIsTurnedOff",
        shadowed(),
        succeeded(kStable),
        [] {
-         auto o = seen(kStable, healthy(kStable), absent(), 0);
+         auto o = stableOnly(kStable);
          o.observed_mirror = true;
          return o;
        }(),
        at(0),
        Phase::kSucceeded,
-       {ensureStable(kStable), SetWeight{0}, off},
+       thenMirror(serveStable(), false),
        {},
        {{"Ready", "True/Succeeded"}}},
   });
 }
 
 TEST(DecideTest, ShadowStageTakesManualRequests) {
-  const SetMirror on{true};
-  const SetMirror off{false};
   auto user_paused = shadowing(Phase::kPaused);
   user_paused.paused_by_user = true;
   runCases({
@@ -1211,7 +1265,7 @@ TEST(DecideTest, ShadowStageTakesManualRequests) {
        mirrored(healthy(kCanary)),
        at(10),
        Phase::kProgressing,
-       {off, SetWeight{10}, ensureStable(kStable), ensureCanary(kCanary)},
+       stopMirroringThen(holdAt(10)),
        {"ShadowCompleted"},
        {},
        [](const Decision& d) {
@@ -1224,7 +1278,7 @@ TEST(DecideTest, ShadowStageTakesManualRequests) {
        mirrored(starting(kCanary)),
        at(10),
        Phase::kProgressing,
-       {SetWeight{0}, on, ensureStable(kStable), ensureCanary(kCanary)},
+       shadowHold(),
        {"RequestIgnored"},
        {},
        [](const Decision& d) { EXPECT_TRUE(d.status.shadowing); }},
@@ -1234,7 +1288,7 @@ TEST(DecideTest, ShadowStageTakesManualRequests) {
        mirrored(healthy(kCanary)),
        at(10),
        Phase::kPromoting,
-       {off, ensureStable(kCanary), SetWeight{0}, ensureCanary(kCanary)},
+       stopMirroringThen(promoteAt(0)),
        {"Promoting"},
        {{"Reconciling", "True/Promoting"}},
        [](const Decision& d) { EXPECT_FALSE(d.status.shadowing); }},
@@ -1244,7 +1298,7 @@ TEST(DecideTest, ShadowStageTakesManualRequests) {
        mirrored(healthy(kCanary)),
        at(10),
        Phase::kFailed,
-       {off, ensureStable(kStable), SetWeight{0}, ensureCanary(kCanary, 0)},
+       stopMirroringThen(scaleCanaryDown()),
        {"RollingBack", "RolledBack"},
        {{"Stalled", "True/Aborted"}},
        [](const Decision& d) { EXPECT_FALSE(d.status.shadowing); }},
@@ -1254,7 +1308,7 @@ TEST(DecideTest, ShadowStageTakesManualRequests) {
        mirrored(healthy(kCanary)),
        at(200),
        Phase::kPaused,
-       {SetWeight{0}, on, ensureStable(kStable), ensureCanary(kCanary)},
+       shadowHold(),
        {"Paused"},
        {{"Reconciling", "True/Paused"}},
        [](const Decision& d) {
@@ -1267,7 +1321,7 @@ TEST(DecideTest, ShadowStageTakesManualRequests) {
        mirrored(healthy(kCanary)),
        at(200),
        Phase::kProgressing,
-       {SetWeight{0}, on, ensureStable(kStable), ensureCanary(kCanary)},
+       shadowHold(),
        {"Resumed"},
        {{"Reconciling", "True/Shadowing"}},
        [](const Decision& d) {
@@ -1282,17 +1336,15 @@ TEST(DecideTest, RoundThatEndedTheShadowStageDoesNotOpenStepZero) {
   const auto ended = decide(spec, passedRoundAt(shadowing(), at(100)),
                             withRound(mirrored(healthy(kCanary)), 0.2), at(125));
   ASSERT_FALSE(ended.status.shadowing);
-  const auto next =
-      decide(spec, ended.status, seen(kCanary, healthy(kStable), healthy(kCanary), 10), at(130));
+  const auto next = decide(spec, ended.status, bothHealthy(10), at(130));
   EXPECT_EQ(next.status.current_step, 0);
   EXPECT_EQ(next.status.canary_weight, 10);
-  EXPECT_EQ(describe(writesOf(next)),
-            describe({SetWeight{10}, ensureStable(kStable), ensureCanary(kCanary)}));
+  EXPECT_EQ(describe(writesOf(next)), describe(holdAt(10)));
 }
 
 TEST(DecideTest, DecidingOnItsOwnShadowOutputRepeatsNothing) {
   const std::vector<std::pair<api::ModelDeploymentStatus, Observations>> starts = {
-      {succeeded(kStable), seen(kCanary, healthy(kStable), absent(), 0)},
+      {succeeded(kStable), stableOnly(kCanary)},
       {shadowing(), mirrored(healthy(kCanary))},
       {shadowing(), mirrored(starting(kCanary))},
       {passedRoundAt(shadowing(), at(100)), withRound(mirrored(healthy(kCanary)), 0.2)},
@@ -1323,7 +1375,7 @@ TEST(AnalysisDueTest, ShadowStageIsAnalysedLikeAStep) {
 // ---- cross-cutting rules ------------------------------------------------------------------------
 
 TEST(DecideTest, ConditionTransitionTimeMovesOnlyWhenStatusFlips) {
-  const auto world = seen(kCanary, healthy(kStable), healthy(kCanary), 10);
+  const auto world = bothHealthy(10);
   auto first = decide(kSteps, running(1, 10), world, at(10));
   auto second = decide(kSteps, first.status, world, at(20));
   EXPECT_EQ(condition(second.status, "Reconciling")->last_transition_time, at(10));
@@ -1344,11 +1396,10 @@ TEST(DecideTest, HistoryIsBounded) {
 
 TEST(DecideTest, DecidingOnItsOwnOutputRepeatsNoEventAndNoConflictingWrite) {
   const std::vector<std::pair<api::ModelDeploymentStatus, Observations>> starts = {
-      {succeeded(kStable), seen(kCanary, healthy(kStable), absent(), 0)},
-      {running(1, 10), seen(kCanary, healthy(kStable), healthy(kCanary), 10)},
-      {running(0, 10), seen(kCanary, healthy(kStable), starting(kCanary), 10)},
-      {withFailedChecks(running(1, 10), 1),
-       withRound(seen(kCanary, healthy(kStable), healthy(kCanary), 10), 9.0)},
+      {succeeded(kStable), stableOnly(kCanary)},
+      {running(1, 10), bothHealthy(10)},
+      {running(0, 10), canaryStarting(10)},
+      {withFailedChecks(running(1, 10), 1), withRound(bothHealthy(10), 9.0)},
       {rollingBack(10, api::Outcome::kRolledBack, "FailedChecks"),
        seen(kCanary, starting(kStable), healthy(kCanary), 10)},
       {running(3, 50, Phase::kPromoting), seen(kCanary, starting(kCanary), healthy(kCanary), 50)},
