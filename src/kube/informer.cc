@@ -53,16 +53,14 @@ Status Informer::relist(std::stop_token stop) {
                           listAll(*client_, resource_, list_options, options_.page_size));
   if (stop.stop_requested()) return fail(kCancelled, "stopped");
   std::lock_guard lock(dispatch_mutex_);
+  // Objects gone from the list leave the cache before the listed ones are stored, so a reader
+  // that sees an object added by this relist also sees the deletions that came before it.
+  std::vector<ObjectPtr> listed;
   std::unordered_set<std::string> seen;
+  listed.reserve(list.items.size());
   for (auto& item : list.items) {
-    ObjectPtr object = prepare(std::move(item));
-    std::string key = objectKey(*object);
-    seen.insert(key);
-    ObjectPtr previous = cache_->upsert(object);
-    for (const auto& handler : handlers_) {
-      if (!previous && handler.on_add) handler.on_add(object);
-      if (previous && handler.on_update) handler.on_update(previous, object);
-    }
+    listed.push_back(prepare(std::move(item)));
+    seen.insert(objectKey(*listed.back()));
   }
   for (const auto& object : cache_->list()) {
     std::string key = objectKey(*object);
@@ -70,6 +68,13 @@ Status Informer::relist(std::stop_token stop) {
     cache_->erase(key);
     for (const auto& handler : handlers_) {
       if (handler.on_delete) handler.on_delete(object);
+    }
+  }
+  for (const ObjectPtr& object : listed) {
+    ObjectPtr previous = cache_->upsert(object);
+    for (const auto& handler : handlers_) {
+      if (!previous && handler.on_add) handler.on_add(object);
+      if (previous && handler.on_update) handler.on_update(previous, object);
     }
   }
   setResourceVersion(list.resource_version);
