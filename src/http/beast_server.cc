@@ -3,10 +3,9 @@
 #include <fmt/format.h>
 
 #include <boost/asio/dispatch.hpp>
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <condition_variable>
@@ -29,16 +28,9 @@ class Session;
 
 }  // namespace
 
-// One io_context per worker thread, each connection bound to one of them for its lifetime: a
-// request is read, handled and answered on one thread with no hand-off between threads (with a
-// shared io_context the thread that saw the socket ready often woke another to run the handler,
-// a futex round trip per step). Connections are dealt to the contexts in turn.
-//
-// Members are declared so that destruction tears down the acceptor, then the io_contexts (which
-// destroy connections still queued on them), while the registry those connections leave is alive.
+// Members are declared so that destruction tears down the acceptor, then the io_context (which
+// destroys connections still queued on it), while the registry those connections leave is alive.
 struct BeastServer::State {
-  using WorkGuard = net::executor_work_guard<net::io_context::executor_type>;
-
   ServerOptions options;
   Handler handler;
 
@@ -51,10 +43,8 @@ struct BeastServer::State {
   uint16_t port = 0;
   std::vector<std::thread> workers;
 
-  std::vector<std::unique_ptr<net::io_context>> contexts;
-  std::vector<WorkGuard> keep_running;  // an idle context's run() waits for connections
-  std::size_t next_context = 0;         // touched only by the accept loop
-  std::optional<tcp::acceptor> acceptor;
+  net::io_context ioc;
+  tcp::acceptor acceptor{net::make_strand(ioc)};
 };
 
 namespace {
@@ -199,21 +189,20 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::optional<bhttp::response<bhttp::string_body>> response_;
-  bool busy_ = false;  // a request is being handled or answered; touched only on its worker
+  bool busy_ = false;  // a request is being handled or answered; touched only on the strand
 };
 
 void acceptLoop(State* state) {
-  net::io_context& context = *state->contexts[state->next_context++ % state->contexts.size()];
-  state->acceptor->async_accept(context.get_executor(),
-                                [state](beast::error_code ec, tcp::socket socket) {
-                                  if (!state->acceptor->is_open() || state->draining.load()) return;
-                                  if (!ec) {
-                                    beast::error_code ignored;
-                                    socket.set_option(tcp::no_delay(true), ignored);
-                                    std::make_shared<Session>(std::move(socket), state)->start();
-                                  }
-                                  acceptLoop(state);
-                                });
+  state->acceptor.async_accept(net::make_strand(state->ioc),
+                               [state](beast::error_code ec, tcp::socket socket) {
+                                 if (!state->acceptor.is_open() || state->draining.load()) return;
+                                 if (!ec) {
+                                   beast::error_code ignored;
+                                   socket.set_option(tcp::no_delay(true), ignored);
+                                   std::make_shared<Session>(std::move(socket), state)->start();
+                                 }
+                                 acceptLoop(state);
+                               });
 }
 
 }  // namespace
@@ -233,28 +222,20 @@ Status BeastServer::start() {
   const net::ip::address address = net::ip::make_address(s.options.address, ec);
   if (ec) return fail("InvalidArgument", fmt::format("bad listen address '{}'", s.options.address));
   const tcp::endpoint endpoint(address, s.options.port);
-  const int threads = s.options.threads > 0 ? s.options.threads : 1;
-  for (int i = 0; i < threads; ++i) {
-    s.contexts.push_back(std::make_unique<net::io_context>(1));
-    s.keep_running.push_back(net::make_work_guard(*s.contexts.back()));
-  }
-  s.acceptor.emplace(*s.contexts.front());
-  s.acceptor->open(endpoint.protocol(), ec);
-  if (!ec) s.acceptor->set_option(net::socket_base::reuse_address(true), ec);
-  if (!ec) s.acceptor->bind(endpoint, ec);
-  if (!ec) s.acceptor->listen(net::socket_base::max_listen_connections, ec);
+  s.acceptor.open(endpoint.protocol(), ec);
+  if (!ec) s.acceptor.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) s.acceptor.bind(endpoint, ec);
+  if (!ec) s.acceptor.listen(net::socket_base::max_listen_connections, ec);
   if (ec) {
-    s.acceptor.reset();
-    s.keep_running.clear();
-    s.contexts.clear();
     return fail("Unavailable", fmt::format("listening on {}:{}: {}", s.options.address,
                                            s.options.port, ec.message()));
   }
-  s.port = s.acceptor->local_endpoint().port();
+  s.port = s.acceptor.local_endpoint().port();
   s.started = true;
   acceptLoop(&s);
-  for (auto& context : s.contexts) {
-    s.workers.emplace_back([state = state_, io = context.get()] { io->run(); });
+  const int threads = s.options.threads > 0 ? s.options.threads : 1;
+  for (int i = 0; i < threads; ++i) {
+    s.workers.emplace_back([state = state_] { state->ioc.run(); });
   }
   return {};
 }
@@ -264,12 +245,12 @@ void BeastServer::drain(std::chrono::milliseconds grace) {
   if (!s.started || s.drained) return;
   s.drained = true;
   s.draining.store(true);
-  // Close the listening socket on its thread and wait for it: after drain() starts, no new
+  // Close the listening socket on its strand and wait for it: after drain() starts, no new
   // connection may be accepted, not even into the kernel's backlog.
   std::promise<void> closed;
-  net::post(s.acceptor->get_executor(), [state = &s, &closed] {
+  net::post(s.acceptor.get_executor(), [state = &s, &closed] {
     beast::error_code ignored;
-    state->acceptor->close(ignored);
+    state->acceptor.close(ignored);
     closed.set_value();
   });
   closed.get_future().wait();
@@ -286,8 +267,7 @@ void BeastServer::drain(std::chrono::milliseconds grace) {
     std::unique_lock lock(s.mu);
     s.cv.wait_for(lock, grace, [&] { return s.sessions.empty(); });
   }
-  s.keep_running.clear();
-  for (auto& context : s.contexts) context->stop();
+  s.ioc.stop();
   for (auto& worker : s.workers) worker.join();
   s.workers.clear();
 }

@@ -7,9 +7,8 @@
 
 namespace aviary::http {
 
-// Server over Boost.Beast and Asio: `threads` workers, each running its own io_context; every
-// connection lives on one worker, which reads its requests, calls the handler inline and writes
-// the answers. A slow request delays only the connections on its worker.
+// Server over Boost.Beast and Asio: one io_context run by `threads` workers, one strand per
+// connection, handlers called inline on the worker that read the request.
 class BeastServer final : public Server {
  public:
   BeastServer(ServerOptions options, Handler handler);
