@@ -5,7 +5,7 @@ wrk.method = "POST"
 wrk.body = f:read("*a")
 f:close()
 local json_length = os.getenv("JSON_LENGTH")
-if json_length then
+if json_length and json_length ~= "" then
   wrk.headers["Content-Type"] = "application/octet-stream"
   wrk.headers["Inference-Header-Content-Length"] = json_length
 else
