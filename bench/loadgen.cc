@@ -56,8 +56,9 @@ int readResponse(int fd, std::string& buffer) {
   std::size_t length = 0;
   std::string headers = buffer.substr(0, header_end);
   std::transform(headers.begin(), headers.end(), headers.begin(), ::tolower);
-  if (const auto at = headers.find("content-length:"); at != std::string::npos) {
-    length = std::strtoul(headers.c_str() + at + 15, nullptr, 10);
+  // At a line start: Inference-Header-Content-Length also ends in "content-length:".
+  if (const auto at = headers.find("\r\ncontent-length:"); at != std::string::npos) {
+    length = std::strtoul(headers.c_str() + at + 17, nullptr, 10);
   }
   const std::size_t total = header_end + 4 + length;
   while (buffer.size() < total) {
