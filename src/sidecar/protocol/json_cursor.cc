@@ -7,15 +7,10 @@
 #include <cstdint>
 #include <cstdlib>
 
+#include "common/hex.h"
+
 namespace aviary::sidecar {
 namespace {
-
-int hexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 void appendCodePoint(std::string& out, uint32_t code) {
   if (code < 0x80) {
@@ -324,7 +319,7 @@ Status JsonCursor::appendUnicodeEscape(std::string& out) {
     if (pos_ + 4 > text_.size()) return syntaxError("short \\u escape");
     uint32_t value = 0;
     for (int i = 0; i < 4; ++i) {
-      const int digit = hexValue(text_[pos_ + i]);
+      const int digit = hexDigitValue(text_[pos_ + i]);
       if (digit < 0) return syntaxError("invalid \\u escape");
       value = value * 16 + static_cast<uint32_t>(digit);
     }
