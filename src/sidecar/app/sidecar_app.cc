@@ -106,16 +106,17 @@ void SidecarApp::load() {
     return;
   }
   const ModelMetadata& metadata = (*runtime)->metadata();
+  // The reference goes in before readiness, so that drift counts every request served.
+  loadReference(metadata.num_features);
   host_.setReady(*runtime);
   metrics_.setReady(true);
   spdlog::info("model {} ready: {} features, objective {}", config_.model_name,
                metadata.num_features, metadata.objective);
-  loadReference();
 }
 
 // A reference profile that cannot be used disables drift only: the model keeps serving, and the
 // error is logged; the gates then see no drift data, which they treat as no data, not a pass.
-void SidecarApp::loadReference() {
+void SidecarApp::loadReference(std::size_t features) {
   if (!accounting_ || config_.reference.empty()) return;
   FetchOptions options;
   options.max_bytes = config_.max_model_bytes;
@@ -131,7 +132,6 @@ void SidecarApp::loadReference() {
     spdlog::error("drift disabled: reference {}: {}", config_.reference, profile.error().message);
     return;
   }
-  const std::size_t features = host_.runtime()->metadata().num_features;
   if (profile->width() != features) {
     spdlog::error("drift disabled: reference {} has {} features, the model {}", config_.reference,
                   profile->width(), features);

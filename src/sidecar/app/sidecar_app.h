@@ -40,7 +40,7 @@ class SidecarApp {
 
  private:
   void load();
-  void loadReference();
+  void loadReference(std::size_t features);  // those of the model being loaded
   void publishLoop();
 
   SidecarConfig config_;
