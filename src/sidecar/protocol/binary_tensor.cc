@@ -84,8 +84,7 @@ std::size_t binaryElementSize(DataType type) {
 }
 
 Status decodeBinaryTensor(std::string_view bytes, InputTensor& tensor) {
-  std::size_t elements = 1;
-  for (const int64_t dim : tensor.shape) elements *= static_cast<std::size_t>(dim);
+  const std::size_t elements = tensor.elementCount();
   if (tensor.datatype == DataType::kBytes) return decodeStrings(bytes, elements, tensor);
 
   const std::size_t width = binaryElementSize(tensor.datatype);

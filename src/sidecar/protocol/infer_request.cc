@@ -181,15 +181,9 @@ Result<std::vector<int64_t>> parseShape(std::string_view text, std::string_view 
   return shape;
 }
 
-int64_t elementCount(const std::vector<int64_t>& shape) {
-  int64_t elements = 1;
-  for (const int64_t dim : shape) elements *= dim;
-  return elements;
-}
-
 // Reads `data` into the tensor, whose name and datatype are known, and checks the count.
 Status readData(JsonCursor& json, InputTensor& tensor) {
-  const int64_t expected = elementCount(tensor.shape);
+  const auto expected = static_cast<int64_t>(tensor.elementCount());
   const auto reserve = static_cast<std::size_t>(std::min<int64_t>(expected, 1 << 20));
   if (tensor.datatype == DataType::kBytes) {
     tensor.strings.reserve(reserve);
@@ -254,35 +248,34 @@ Result<ParsedInput> parseInput(JsonCursor& json, std::size_t position) {
   bool has_name = false;
   bool has_shape = false;
   bool has_datatype = false;
-  bool data_read = false;
-  std::string_view deferred_data;  // `data` seen before name, shape or datatype
-  bool data_deferred = false;
+  enum class Data { kAbsent, kRead, kDeferred } data = Data::kAbsent;
+  std::string_view deferred_data;  // kDeferred: `data` seen before name, shape or datatype
   std::optional<uint64_t> binary_size;
+  // How messages name this input: by name once it is known.
+  const auto label = [&] { return has_name ? tensor.name : fmt::format("inputs[{}]", position); };
+  const auto nameMissing = [&] {
+    return invalid(fmt::format("inputs[{}] needs a non-empty string 'name'", position));
+  };
+  const auto datatypeMissing = [&] {
+    return invalid(
+        fmt::format("input '{}': 'datatype' must be a string such as \"FP32\"", tensor.name));
+  };
   AVIARY_RETURN_IF_ERROR(json.enterObject());
   std::string key;
   while (true) {
     AVIARY_ASSIGN_OR_RETURN(const bool more, json.nextMember(key));
     if (!more) break;
     if (key == "name") {
-      if (json.peek() != JsonKind::kString) {
-        return invalid(fmt::format("inputs[{}] needs a non-empty string 'name'", position));
-      }
+      if (json.peek() != JsonKind::kString) return nameMissing();
       AVIARY_ASSIGN_OR_RETURN(tensor.name, json.readString());
       has_name = !tensor.name.empty();
-      if (!has_name) {
-        return invalid(fmt::format("inputs[{}] needs a non-empty string 'name'", position));
-      }
+      if (!has_name) return nameMissing();
     } else if (key == "shape") {
       AVIARY_ASSIGN_OR_RETURN(const std::string_view text, json.skipValue());
-      AVIARY_ASSIGN_OR_RETURN(
-          tensor.shape,
-          parseShape(text, has_name ? tensor.name : fmt::format("inputs[{}]", position)));
+      AVIARY_ASSIGN_OR_RETURN(tensor.shape, parseShape(text, label()));
       has_shape = true;
     } else if (key == "datatype") {
-      if (json.peek() != JsonKind::kString) {
-        return invalid(
-            fmt::format("input '{}': 'datatype' must be a string such as \"FP32\"", tensor.name));
-      }
+      if (json.peek() != JsonKind::kString) return datatypeMissing();
       AVIARY_ASSIGN_OR_RETURN(const std::string name, json.readString());
       AVIARY_ASSIGN_OR_RETURN(tensor.datatype, parseDataType(name, tensor.name));
       has_datatype = true;
@@ -291,44 +284,37 @@ Result<ParsedInput> parseInput(JsonCursor& json, std::size_t position) {
         tensor.values.clear();
         tensor.strings.clear();
         AVIARY_RETURN_IF_ERROR(readData(json, tensor));
-        data_read = true;
-        data_deferred = false;
+        data = Data::kRead;
       } else {
         AVIARY_ASSIGN_OR_RETURN(deferred_data, json.skipValue());
-        data_deferred = true;
-        data_read = false;
+        data = Data::kDeferred;
       }
     } else if (key == "parameters") {
-      AVIARY_ASSIGN_OR_RETURN(
-          binary_size,
-          parseInputParameters(json, has_name ? tensor.name : fmt::format("inputs[{}]", position)));
+      AVIARY_ASSIGN_OR_RETURN(binary_size, parseInputParameters(json, label()));
     } else {
       AVIARY_RETURN_IF_ERROR(json.skipValue());
     }
   }
-  if (!has_name)
-    return invalid(fmt::format("inputs[{}] needs a non-empty string 'name'", position));
+  if (!has_name) return nameMissing();
   if (!has_shape) {
     return invalid(
         fmt::format("input '{}': 'shape' must be an array of non-negative integers", tensor.name));
   }
-  if (!has_datatype) {
-    return invalid(
-        fmt::format("input '{}': 'datatype' must be a string such as \"FP32\"", tensor.name));
-  }
+  if (!has_datatype) return datatypeMissing();
   if (binary_size) {
-    if (data_read || data_deferred) {
+    if (data != Data::kAbsent) {
       return invalid(fmt::format(
           "input '{}': has both 'data' and parameters.binary_data_size; send one", tensor.name));
     }
     return ParsedInput{std::move(tensor), binary_size};
   }
-  if (data_deferred) {
-    JsonCursor data(deferred_data);
-    AVIARY_RETURN_IF_ERROR(readData(data, tensor));
-    data_read = true;
+  if (data == Data::kAbsent) {
+    return invalid(fmt::format("input '{}': 'data' is missing", tensor.name));
   }
-  if (!data_read) return invalid(fmt::format("input '{}': 'data' is missing", tensor.name));
+  if (data == Data::kDeferred) {
+    JsonCursor deferred(deferred_data);
+    AVIARY_RETURN_IF_ERROR(readData(deferred, tensor));
+  }
   return ParsedInput{std::move(tensor), std::nullopt};
 }
 

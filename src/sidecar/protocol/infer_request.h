@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -23,6 +24,13 @@ struct InputTensor {
   // which the runtimes read as a missing value. Empty for BYTES.
   std::vector<float> values;
   std::vector<std::string> strings;  // BYTES data; empty otherwise
+
+  // The number of elements `shape` declares (bounded by the parser, see parseInferRequest).
+  std::size_t elementCount() const {
+    std::size_t elements = 1;
+    for (const int64_t dim : shape) elements *= static_cast<std::size_t>(dim);
+    return elements;
+  }
 };
 
 // An output the client asked for by name.

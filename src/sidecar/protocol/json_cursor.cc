@@ -221,16 +221,15 @@ Result<std::size_t> JsonCursor::appendNumbers(std::vector<float>& out) {
   Frame& frame = frames_[depth_ - 1];
   const char* const begin = text_.data();
   const char* const end = begin + text_.size();
-  const auto isSpace = [](char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; };
   const char* p = begin + pos_;
   std::size_t count = 0;
   while (true) {
     const char* const before = p;  // where the element (and its comma) starts
-    while (p != end && isSpace(*p)) ++p;
+    while (p != end && detail::isSpace(*p)) ++p;
     if (frame.any) {
       if (p == end || *p != ',') break;
       ++p;
-      while (p != end && isSpace(*p)) ++p;
+      while (p != end && detail::isSpace(*p)) ++p;
     }
     if (p == end || !(*p == '-' || detail::isDigit(*p))) {
       p = before;  // not a number: nextElement() takes it from here

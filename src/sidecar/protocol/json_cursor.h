@@ -11,6 +11,7 @@ namespace aviary::sidecar {
 
 namespace detail {
 inline bool isDigit(char c) { return c >= '0' && c <= '9'; }
+inline bool isSpace(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
 }  // namespace detail
 
 // What the next JSON value is, read from its first character.
@@ -102,8 +103,7 @@ class JsonCursor {
 
   void skipWhitespace() {
     while (pos_ < text_.size()) {
-      const char c = text_[pos_];
-      if (c != ' ' && c != '\n' && c != '\r' && c != '\t') return;
+      if (!detail::isSpace(text_[pos_])) return;
       ++pos_;
     }
   }
