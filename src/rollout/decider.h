@@ -75,6 +75,8 @@ class Decider {
   void waitForCanary(bool skip_step);
   std::string waitingForCanary() const;
   void hold();
+  // While the user's pause holds: keeps everything where it is, phase Paused; true if so.
+  bool holdWhilePausedByUser();
   void ensureRoles();
   const api::Step* currentStep() const;
   void awaitStep(const api::Step* step);

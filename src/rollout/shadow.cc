@@ -17,13 +17,7 @@ void Decider::shadowStage(bool skip_step) {
     return;
   }
   if (recordAnalysis()) return;
-  if (st().paused_by_user) {
-    hold();
-    st().phase = Phase::kPaused;
-    inProgress("Paused", "paused by request at " + where());
-    requeueForAnalysis();
-    return;
-  }
+  if (holdWhilePausedByUser()) return;
   if (skip_step || (shadowElapsed() && gateOpen())) {
     completeShadowStage(skip_step);
     return;

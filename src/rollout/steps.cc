@@ -49,13 +49,7 @@ void Decider::running() {
   }
   if (recordAnalysis()) return;
   const auto steps = static_cast<std::int32_t>(spec_.strategy.steps.size());
-  if (st().paused_by_user) {
-    hold();
-    st().phase = Phase::kPaused;
-    inProgress("Paused", "paused by request at " + where());
-    requeueForAnalysis();
-    return;
-  }
+  if (holdWhilePausedByUser()) return;
 
   // Apply the current step's weight; the step begins when its weight is asked for.
   const api::Step* step = currentStep();
@@ -125,6 +119,15 @@ std::string Decider::waitingForCanary() const {
   const std::string& canary = out_.status.canary_revision;
   return "waiting for canary " + shortRev(canary) + ": " +
          (obs_.canary.runs(canary) ? readiness(obs_.canary) : "not created yet");
+}
+
+bool Decider::holdWhilePausedByUser() {
+  if (!st().paused_by_user) return false;
+  hold();
+  st().phase = Phase::kPaused;
+  inProgress("Paused", "paused by request at " + where());
+  requeueForAnalysis();
+  return true;
 }
 
 void Decider::hold() {

@@ -287,6 +287,19 @@ std::string describe(const std::vector<Action>& actions) {
   return out;
 }
 
+// `twice` decided again on `once`'s own status: the same status, no event repeated, and every
+// write one that `once` made too.
+void expectReplayAgrees(const Decision& once, const Decision& twice) {
+  SCOPED_TRACE(describe(once.actions));
+  EXPECT_EQ(twice.status, once.status);
+  EXPECT_TRUE(eventsOf(twice).empty()) << describe(twice.actions);
+  for (const auto& a : writesOf(twice)) {
+    bool agrees = false;
+    for (const auto& b : writesOf(once)) agrees = agrees || a == b;
+    EXPECT_TRUE(agrees) << describe(a);
+  }
+}
+
 void runCases(const std::vector<Case>& cases) {
   for (const auto& c : cases) {
     SCOPED_TRACE(c.name);
@@ -1354,15 +1367,7 @@ TEST(DecideTest, DecidingOnItsOwnShadowOutputRepeatsNothing) {
     const auto once = decide(shadowed(), status, world, at(130));
     auto replayed = world;
     replayed.observed_mirror.reset();  // the router has not reported the change yet
-    const auto twice = decide(shadowed(), once.status, replayed, at(130));
-    SCOPED_TRACE(describe(once.actions));
-    EXPECT_EQ(twice.status, once.status);
-    EXPECT_TRUE(eventsOf(twice).empty()) << describe(twice.actions);
-    for (const auto& a : writesOf(twice)) {
-      bool agrees = false;
-      for (const auto& b : writesOf(once)) agrees = agrees || a == b;
-      EXPECT_TRUE(agrees) << describe(a);
-    }
+    expectReplayAgrees(once, decide(shadowed(), once.status, replayed, at(130)));
   }
 }
 
@@ -1406,16 +1411,7 @@ TEST(DecideTest, DecidingOnItsOwnOutputRepeatsNoEventAndNoConflictingWrite) {
   };
   for (const auto& [status, world] : starts) {
     const auto once = decide(kAnalysed, status, world, at(100));
-    const auto twice = decide(kAnalysed, once.status, world, at(100));
-    SCOPED_TRACE(describe(once.actions));
-    EXPECT_EQ(twice.status, once.status);
-    EXPECT_TRUE(eventsOf(twice).empty()) << describe(twice.actions);
-    // Every write of the replay names the same target as the first decision's last write to it.
-    for (const auto& a : writesOf(twice)) {
-      bool agrees = false;
-      for (const auto& b : writesOf(once)) agrees = agrees || a == b;
-      EXPECT_TRUE(agrees) << describe(a);
-    }
+    expectReplayAgrees(once, decide(kAnalysed, once.status, world, at(100)));
   }
 }
 
