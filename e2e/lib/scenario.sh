@@ -138,3 +138,25 @@ YAML
 wait_scraped() {
   wait_prom "$1" "count(up{namespace=\"$2\"} == 1)" ". == $3"
 }
+
+# send_split NAMESPACE REQUESTS MIN MAX [LOADGEN_ARGS...]: sends REQUESTS inference requests through the
+# HTTPRoute churn with dataplane/loadgen.sh (model churn; further arguments passed on), fails unless every
+# answer is 200 and the canary's count lies in [MIN, MAX], then waits until Prometheus counts exactly the same
+# per revision, as the controller's gates will read them. Sets `canary` and `stable` to the counts.
+send_split() {
+  local ns=$1 requests=$2 min=$3 max=$4 summary rev
+  shift 4
+  summary="$("${E2E_DIR}/dataplane/loadgen.sh" --namespace "${ns}" --httproute churn --model churn \
+    --requests "${requests}" "$@")"
+  log "loadgen: ${summary}"
+  canary="$(jq '.by_revision.canary["200"] // 0' <<<"${summary}")"
+  stable="$(jq '.by_revision.stable["200"] // 0' <<<"${summary}")"
+  ((canary + stable == requests)) ||
+    fail "expected ${requests} answers 200, got ${canary} canary + ${stable} stable: ${summary}"
+  ((canary >= min && canary <= max)) ||
+    fail "canary got ${canary} of ${requests} requests, expected ${min} to ${max}"
+  for rev in stable canary; do
+    wait_prom 30 "sum(aviary_inference_requests_total{namespace=\"${ns}\",revision=\"${rev}\",code=\"200\"})" \
+      ". == ${!rev}"
+  done
+}
