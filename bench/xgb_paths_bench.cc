@@ -50,9 +50,15 @@ float matOmpPredictFromDMatrix(const Setup& s, const std::vector<float>& x, bst_
   return first;
 }
 
-float matPredict(const Setup& s, const std::vector<float>& x, bst_ulong rows) {
+// A DMatrix from the rows (built with or without the OpenMP variant, one thread) and the legacy
+// XGBoosterPredict over it.
+float matPredictWith(bool omp, const Setup& s, const std::vector<float>& x, bst_ulong rows) {
   DMatrixHandle m;
-  check(XGDMatrixCreateFromMat(x.data(), rows, s.features, kNaN, &m));
+  if (omp) {
+    check(XGDMatrixCreateFromMat_omp(x.data(), rows, s.features, kNaN, &m, 1));
+  } else {
+    check(XGDMatrixCreateFromMat(x.data(), rows, s.features, kNaN, &m));
+  }
   bst_ulong len;
   const float* out;
   check(XGBoosterPredict(s.booster, m, 0, 0, 0, &len, &out));
@@ -61,15 +67,12 @@ float matPredict(const Setup& s, const std::vector<float>& x, bst_ulong rows) {
   return first;
 }
 
+float matPredict(const Setup& s, const std::vector<float>& x, bst_ulong rows) {
+  return matPredictWith(false, s, x, rows);
+}
+
 float matOmpPredict(const Setup& s, const std::vector<float>& x, bst_ulong rows) {
-  DMatrixHandle m;
-  check(XGDMatrixCreateFromMat_omp(x.data(), rows, s.features, kNaN, &m, 1));
-  bst_ulong len;
-  const float* out;
-  check(XGBoosterPredict(s.booster, m, 0, 0, 0, &len, &out));
-  const float first = out[0];
-  XGDMatrixFree(m);
-  return first;
+  return matPredictWith(true, s, x, rows);
 }
 
 float inplaceDense(const Setup& s, const std::vector<float>& x, bst_ulong rows) {
