@@ -203,7 +203,7 @@ Result<ModelDeploymentSpec> specFromJson(const json& spec_json) {
   for (auto& problem : validate(parsed.spec)) {
     if (!already_reported(problem)) problems.push_back(std::move(problem));
   }
-  if (!problems.empty()) return fail("InvalidSpec", joinFieldErrors(problems));
+  if (!problems.empty()) return fail(ErrorCode::kInvalidArgument, joinFieldErrors(problems));
   return parsed.spec;
 }
 

@@ -90,7 +90,7 @@ Result<ModelDeploymentStatus> statusFromJson(const json& status_json) {
   status.conditions = readList<Condition>(in, "conditions", errors, readCondition);
   status.history = readList<HistoryEntry>(in, "history", errors, readHistory);
   if (auto requests = in.object("requests")) status.requests = readRequests(*requests);
-  if (!errors.empty()) return fail("InvalidStatus", joinFieldErrors(errors));
+  if (!errors.empty()) return fail(ErrorCode::kInvalidArgument, joinFieldErrors(errors));
   return status;
 }
 

@@ -11,13 +11,14 @@ Result<Duration> unitToDuration(std::string_view unit, std::int64_t value) {
   if (unit == "s") return std::chrono::seconds(value);
   if (unit == "m") return std::chrono::minutes(value);
   if (unit == "h") return std::chrono::hours(value);
-  return fail("InvalidDuration", "unknown unit \"" + std::string(unit) + "\" (use ms, s, m or h)");
+  return fail(ErrorCode::kInvalidArgument,
+              "unknown unit \"" + std::string(unit) + "\" (use ms, s, m or h)");
 }
 
 }  // namespace
 
 Result<Duration> parseDuration(std::string_view text) {
-  if (text.empty()) return fail("InvalidDuration", "empty duration");
+  if (text.empty()) return fail(ErrorCode::kInvalidArgument, "empty duration");
   const std::string quoted = "\"" + std::string(text) + "\"";
   Duration total{0};
   std::size_t pos = 0;
@@ -26,16 +27,18 @@ Result<Duration> parseDuration(std::string_view text) {
     std::int64_t value = 0;
     while (pos < text.size() && std::isdigit(static_cast<unsigned char>(text[pos]))) {
       value = value * 10 + (text[pos] - '0');
-      if (value > 1'000'000'000) return fail("InvalidDuration", quoted + " is too large");
+      if (value > 1'000'000'000) return fail(ErrorCode::kInvalidArgument, quoted + " is too large");
       ++pos;
     }
     if (pos == digits_start) {
-      return fail("InvalidDuration", quoted + " is not a duration (expected e.g. 30s, 5m, 1h30m)");
+      return fail(ErrorCode::kInvalidArgument,
+                  quoted + " is not a duration (expected e.g. 30s, 5m, 1h30m)");
     }
     const std::size_t unit_start = pos;
     while (pos < text.size() && std::isalpha(static_cast<unsigned char>(text[pos]))) ++pos;
     if (pos == unit_start) {
-      return fail("InvalidDuration", quoted + " has a number without a unit (use ms, s, m or h)");
+      return fail(ErrorCode::kInvalidArgument,
+                  quoted + " has a number without a unit (use ms, s, m or h)");
     }
     auto part = unitToDuration(text.substr(unit_start, pos - unit_start), value);
     if (!part) return fail(part.error().withContext(quoted));

@@ -39,7 +39,8 @@ std::string formatRfc3339(Timestamp time) {
 Result<Timestamp> parseRfc3339(std::string_view text) {
   using namespace std::chrono;
   const auto invalid = [&] {
-    return fail("InvalidTime", "\"" + std::string(text) + "\" is not an RFC 3339 time");
+    return fail(ErrorCode::kInvalidArgument,
+                "\"" + std::string(text) + "\" is not an RFC 3339 time");
   };
   int y, mo, d, h, mi, s;
   if (text.size() < 20 || text[4] != '-' || text[7] != '-' ||

@@ -210,18 +210,20 @@ BeastServer::~BeastServer() { drain(std::chrono::seconds(5)); }
 
 Status BeastServer::start() {
   State& s = *state_;
-  if (s.started) return fail("FailedPrecondition", "server already started");
+  if (s.started) return fail(ErrorCode::kFailedPrecondition, "server already started");
   beast::error_code ec;
   const net::ip::address address = net::ip::make_address(s.options.address, ec);
-  if (ec) return fail("InvalidArgument", fmt::format("bad listen address '{}'", s.options.address));
+  if (ec)
+    return fail(ErrorCode::kInvalidArgument,
+                fmt::format("bad listen address '{}'", s.options.address));
   const tcp::endpoint endpoint(address, s.options.port);
   s.acceptor.open(endpoint.protocol(), ec);
   if (!ec) s.acceptor.set_option(net::socket_base::reuse_address(true), ec);
   if (!ec) s.acceptor.bind(endpoint, ec);
   if (!ec) s.acceptor.listen(net::socket_base::max_listen_connections, ec);
   if (ec) {
-    return fail("Unavailable", fmt::format("listening on {}:{}: {}", s.options.address,
-                                           s.options.port, ec.message()));
+    return fail(ErrorCode::kUnavailable, fmt::format("listening on {}:{}: {}", s.options.address,
+                                                     s.options.port, ec.message()));
   }
   s.port = s.acceptor.local_endpoint().port();
   s.started = true;

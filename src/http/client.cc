@@ -40,12 +40,12 @@ void configureContext(const TlsMaterial& tls, boost::asio::ssl::context& context
 }
 
 Error transportError(const std::exception& e, const std::stop_token& stop) {
-  if (stop.stop_requested()) return Error{"Cancelled", "request cancelled"};
+  if (stop.stop_requested()) return Error{ErrorCode::kCancelled, "request cancelled"};
   std::string message = e.what();
   if (message.find("timed out") != std::string::npos ||
       message.find("timeout") != std::string::npos)
-    return Error{"Timeout", message};
-  return Error{"Unavailable", message};
+    return Error{ErrorCode::kDeadlineExceeded, message};
+  return Error{ErrorCode::kUnavailable, message};
 }
 
 class CppRestClient final : public Client {
@@ -109,7 +109,7 @@ class CppRestClient final : public Client {
     } catch (const std::exception& e) {
       return fail(transportError(e, stop));
     }
-    if (stop.stop_requested()) return fail("Cancelled", "request cancelled");
+    if (stop.stop_requested()) return fail(ErrorCode::kCancelled, "request cancelled");
     return out;
   }
 
@@ -157,7 +157,8 @@ std::string ClientResponse::header(std::string_view name) const {
 
 Result<Client::Ptr> makeClient(const ClientOptions& options) {
   if (options.base_url.rfind("http://", 0) != 0 && options.base_url.rfind("https://", 0) != 0) {
-    return fail("InvalidUrl", "base URL must start with http:// or https://: " + options.base_url);
+    return fail(ErrorCode::kInvalidArgument,
+                "base URL must start with http:// or https://: " + options.base_url);
   }
   AVIARY_ASSIGN_OR_RETURN(TlsMaterial tls, loadTls(options.tls));
   return std::make_shared<CppRestClient>(options, std::move(tls));

@@ -13,7 +13,7 @@
 namespace aviary::http {
 namespace {
 
-constexpr const char* kInvalidTls = "InvalidTls";
+constexpr ErrorCode kInvalidTls = ErrorCode::kInvalidArgument;
 
 Result<std::string> readPem(const std::string& data, const std::string& file, const char* what) {
   if (!data.empty()) return data;

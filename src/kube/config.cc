@@ -10,7 +10,7 @@
 namespace aviary::kube {
 namespace {
 
-constexpr const char* kInvalidConfig = "InvalidConfig";
+constexpr ErrorCode kInvalidConfig = ErrorCode::kInvalidArgument;
 
 Result<std::string> readFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -82,10 +82,10 @@ Result<RestConfig> inClusterConfig(const InClusterPaths& paths) {
   const char* host = std::getenv("KUBERNETES_SERVICE_HOST");
   const char* port = std::getenv("KUBERNETES_SERVICE_PORT");
   if (host == nullptr || port == nullptr || *host == '\0' || *port == '\0') {
-    return fail("ConfigNotFound", "not in a cluster: KUBERNETES_SERVICE_HOST/PORT unset");
+    return fail(ErrorCode::kNotFound, "not in a cluster: KUBERNETES_SERVICE_HOST/PORT unset");
   }
   if (!std::filesystem::exists(paths.token_file)) {
-    return fail("ConfigNotFound", "not in a cluster: no token at " + paths.token_file);
+    return fail(ErrorCode::kNotFound, "not in a cluster: no token at " + paths.token_file);
   }
   RestConfig config;
   std::string host_text = host;
@@ -162,12 +162,12 @@ Result<RestConfig> loadConfig(const std::string& kubeconfig_flag, const std::str
     return loadKubeconfig(first, context_flag);
   }
   auto in_cluster = inClusterConfig();
-  if (in_cluster.has_value() || in_cluster.error().code != "ConfigNotFound") return in_cluster;
+  if (in_cluster.has_value() || in_cluster.error().code != ErrorCode::kNotFound) return in_cluster;
   if (const char* home = std::getenv("HOME"); home != nullptr) {
     std::string path = std::string(home) + "/.kube/config";
     if (std::filesystem::exists(path)) return loadKubeconfig(path, context_flag);
   }
-  return fail("ConfigNotFound",
+  return fail(ErrorCode::kNotFound,
               "no --kubeconfig, $KUBECONFIG, in-cluster config or ~/.kube/config");
 }
 

@@ -32,7 +32,7 @@ struct InClusterPaths {
 };
 
 // In-cluster: KUBERNETES_SERVICE_HOST/PORT, the service-account token (as token_file, so rotation
-// is picked up) and CA bundle. Error "ConfigNotFound" when not running in a pod.
+// is picked up) and CA bundle. Error NotFound when not running in a pod.
 Result<RestConfig> inClusterConfig(const InClusterPaths& paths = {});
 
 // Out of cluster: reads a kubeconfig file. `context` overrides current-context. Supports server,

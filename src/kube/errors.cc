@@ -6,48 +6,48 @@
 namespace aviary::kube {
 namespace {
 
-const char* codeForHttpStatus(int status) {
+ErrorCode codeForHttpStatus(int status) {
   switch (status) {
     case 400:
-      return kBadRequest;
+      return ErrorCode::kInvalidArgument;
     case 401:
-      return kUnauthorized;
+      return ErrorCode::kUnauthenticated;
     case 403:
-      return kForbidden;
+      return ErrorCode::kPermissionDenied;
     case 404:
-      return kNotFound;
+      return ErrorCode::kNotFound;
     case 409:
-      return kConflict;
+      return ErrorCode::kConflict;
     case 410:
-      return kGone;
+      return ErrorCode::kGone;
     case 422:
-      return kInvalid;
+      return ErrorCode::kInvalidArgument;
     case 429:
-      return kTooManyRequests;
+      return ErrorCode::kResourceExhausted;
     case 500:
-      return kInternal;
+      return ErrorCode::kInternal;
     case 504:
-      return kTimeout;
+      return ErrorCode::kDeadlineExceeded;
     default:
-      return status >= 500 ? kUnavailable : kBadRequest;
+      return status >= 500 ? ErrorCode::kUnavailable : ErrorCode::kInvalidArgument;
   }
 }
 
 // Maps metav1.StatusReason values onto our codes; unknown reasons fall back to the HTTP status.
-const char* codeForReason(std::string_view reason) {
-  if (reason == "NotFound") return kNotFound;
-  if (reason == "AlreadyExists") return kAlreadyExists;
-  if (reason == "Conflict") return kConflict;
-  if (reason == "Gone" || reason == "Expired") return kGone;
-  if (reason == "Forbidden") return kForbidden;
-  if (reason == "Unauthorized") return kUnauthorized;
-  if (reason == "Invalid") return kInvalid;
-  if (reason == "BadRequest") return kBadRequest;
-  if (reason == "TooManyRequests") return kTooManyRequests;
-  if (reason == "ServiceUnavailable") return kUnavailable;
-  if (reason == "Timeout" || reason == "ServerTimeout") return kTimeout;
-  if (reason == "InternalError") return kInternal;
-  return nullptr;
+std::optional<ErrorCode> codeForReason(std::string_view reason) {
+  if (reason == "NotFound") return ErrorCode::kNotFound;
+  if (reason == "AlreadyExists") return ErrorCode::kAlreadyExists;
+  if (reason == "Conflict") return ErrorCode::kConflict;
+  if (reason == "Gone" || reason == "Expired") return ErrorCode::kGone;
+  if (reason == "Forbidden") return ErrorCode::kPermissionDenied;
+  if (reason == "Unauthorized") return ErrorCode::kUnauthenticated;
+  if (reason == "Invalid") return ErrorCode::kInvalidArgument;
+  if (reason == "BadRequest") return ErrorCode::kInvalidArgument;
+  if (reason == "TooManyRequests") return ErrorCode::kResourceExhausted;
+  if (reason == "ServiceUnavailable") return ErrorCode::kUnavailable;
+  if (reason == "Timeout" || reason == "ServerTimeout") return ErrorCode::kDeadlineExceeded;
+  if (reason == "InternalError") return ErrorCode::kInternal;
+  return std::nullopt;
 }
 
 }  // namespace
@@ -59,10 +59,10 @@ Error decodeStatusError(int http_status, std::string_view body) {
     return Error{codeForHttpStatus(http_status),
                  "HTTP " + std::to_string(http_status) + (text.empty() ? "" : ": " + text)};
   }
-  const char* code = codeForReason(status.value("reason", ""));
-  if (code == nullptr) code = codeForHttpStatus(status.value("code", http_status));
+  const ErrorCode code = codeForReason(status.value("reason", ""))
+                             .value_or(codeForHttpStatus(status.value("code", http_status)));
   std::string message = status.value("message", "HTTP " + std::to_string(http_status));
-  if (std::string_view(code) == kInvalid && status.contains("details") &&
+  if (code == ErrorCode::kInvalidArgument && status.contains("details") &&
       status["details"].contains("causes") && status["details"]["causes"].is_array()) {
     std::string causes;
     for (const auto& cause : status["details"]["causes"]) {
@@ -84,9 +84,9 @@ std::optional<std::chrono::seconds> parseRetryAfter(std::string_view header) {
   return std::chrono::seconds{seconds};
 }
 
-bool isNotFound(const Error& error) { return error.code == kNotFound; }
-bool isAlreadyExists(const Error& error) { return error.code == kAlreadyExists; }
-bool isConflict(const Error& error) { return error.code == kConflict; }
-bool isGone(const Error& error) { return error.code == kGone; }
+bool isNotFound(const Error& error) { return error.code == ErrorCode::kNotFound; }
+bool isAlreadyExists(const Error& error) { return error.code == ErrorCode::kAlreadyExists; }
+bool isConflict(const Error& error) { return error.code == ErrorCode::kConflict; }
+bool isGone(const Error& error) { return error.code == ErrorCode::kGone; }
 
 }  // namespace aviary::kube

@@ -9,21 +9,11 @@
 
 namespace aviary::kube {
 
-// Error codes of the Kubernetes client, as in `Error.code`. They follow metav1.StatusReason (and
-// client-go's apierrors.Is* helpers) so callers branch on the code, never on the message.
-inline constexpr const char* kNotFound = "NotFound";
-inline constexpr const char* kAlreadyExists = "AlreadyExists";
-inline constexpr const char* kConflict = "Conflict";  // stale resourceVersion or a patch conflict
-inline constexpr const char* kGone = "Gone";          // resourceVersion too old: relist
-inline constexpr const char* kForbidden = "Forbidden";
-inline constexpr const char* kUnauthorized = "Unauthorized";
-inline constexpr const char* kInvalid = "Invalid";  // message lists the field causes
-inline constexpr const char* kBadRequest = "BadRequest";
-inline constexpr const char* kTooManyRequests = "TooManyRequests";
-inline constexpr const char* kUnavailable = "Unavailable";  // 5xx, connection refused, reset
-inline constexpr const char* kTimeout = "Timeout";
-inline constexpr const char* kInternal = "InternalError";
-inline constexpr const char* kCancelled = "Cancelled";
+// Kubernetes answers map onto common/result.h's closed ErrorCode set as client-go's apierrors.Is*
+// helpers read them: NotFound, AlreadyExists, Conflict (stale resourceVersion), Gone (relist),
+// Forbidden -> PermissionDenied, Unauthorized -> Unauthenticated, Invalid and BadRequest ->
+// InvalidArgument (the message lists the field causes), TooManyRequests -> ResourceExhausted,
+// Timeout -> DeadlineExceeded, 5xx -> Unavailable (InternalError -> Internal).
 
 // Decodes an API server answer with a non-2xx `http_status` and its body (normally a metav1.Status)
 // into an Error. The code comes from the Status `reason` when present, else from the HTTP status.

@@ -51,7 +51,7 @@ Status Informer::relist(std::stop_token stop) {
   ++lists_;
   AVIARY_ASSIGN_OR_RETURN(ObjectList list,
                           listAll(*client_, resource_, list_options, options_.page_size));
-  if (stop.stop_requested()) return fail(kCancelled, "stopped");
+  if (stop.stop_requested()) return fail(ErrorCode::kCancelled, "stopped");
   std::lock_guard lock(dispatch_mutex_);
   // Objects gone from the list leave the cache before the listed ones are stored, so a reader
   // that sees an object added by this relist also sees the deletions that came before it.

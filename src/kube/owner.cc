@@ -35,7 +35,8 @@ Status setControllerReference(Json& object, const Json& owner) {
   Json reference = ownerReference(owner);
   std::string existing = controllerUid(object);
   if (!existing.empty() && existing != reference["uid"].get<std::string>()) {
-    return fail("AlreadyOwned", objectKey(object) + " is already controlled by uid " + existing);
+    return fail(ErrorCode::kFailedPrecondition,
+                objectKey(object) + " is already controlled by uid " + existing);
   }
   if (!existing.empty()) return {};
   Json& metadata = metadataOf(object);

@@ -12,8 +12,9 @@ namespace aviary::kube {
 // blockOwnerDeletion keeps foreground deletion of the owner waiting for the dependent.
 Json ownerReference(const Json& owner, bool controller = true, bool block_owner_deletion = true);
 
-// Makes `owner` the controller of `object`. Error "AlreadyOwned" when another controller owns it
-// (aviary never takes over objects it did not create); adding the same reference twice is a no-op.
+// Makes `owner` the controller of `object`. Error FailedPrecondition when another controller owns
+// it (aviary never takes over objects it did not create); adding the same reference twice is a
+// no-op.
 Status setControllerReference(Json& object, const Json& owner);
 
 // True when `object` has an owner reference with `owner_uid` (controller or not).

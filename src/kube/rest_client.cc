@@ -15,11 +15,7 @@ namespace {
 // its metav1.Status. Both carry `what` (e.g. "get configmaps/x") as context.
 Status checkResponse(const Result<http::ClientResponse>& response, const std::string& what) {
   if (!response.has_value()) {
-    const std::string& code = response.error().code;
-    std::string mapped = code == "Timeout"     ? kTimeout
-                         : code == "Cancelled" ? kCancelled
-                                               : kUnavailable;
-    return fail(Error{mapped, response.error().message}.withContext(what));
+    return fail(response.error().withContext(what));
   }
   if (response->status < 200 || response->status >= 300) {
     return fail(decodeStatusError(response->status, response->body).withContext(what));
@@ -63,7 +59,7 @@ http::ClientOptions clientOptions(const RestConfig& config, std::chrono::millise
 }  // namespace
 
 Result<std::shared_ptr<RestClient>> RestClient::create(const RestConfig& config, Clock::Ptr clock) {
-  if (config.server.empty()) return fail("InvalidConfig", "no API server address");
+  if (config.server.empty()) return fail(ErrorCode::kInvalidArgument, "no API server address");
   if (config.tls.insecure_skip_verify) {
     spdlog::warn(
         "TLS VERIFICATION OF THE API SERVER {} IS OFF (insecure-skip-tls-verify): anyone on the "
@@ -120,7 +116,7 @@ Result<Json> RestClient::call(const std::string& method, const std::string& targ
   auto response = execute(std::move(request));
   AVIARY_RETURN_IF_ERROR(checkResponse(response, what));
   Json decoded = Json::parse(response->body, nullptr, false);
-  if (decoded.is_discarded()) return fail(kInternal, what + ": response is not JSON");
+  if (decoded.is_discarded()) return fail(ErrorCode::kInternal, what + ": response is not JSON");
   return decoded;
 }
 

@@ -41,7 +41,7 @@ Result<LabelSelector> LabelSelector::parse(std::string_view text) {
       std::string head = trim(std::string_view(term).substr(0, paren));
       std::size_t space = head.rfind(' ');
       if (space == std::string::npos || term.back() != ')') {
-        return fail("InvalidSelector", "cannot read \"" + term + "\"");
+        return fail(ErrorCode::kInvalidArgument, "cannot read \"" + term + "\"");
       }
       requirement.key = trim(std::string_view(head).substr(0, space));
       std::string op = trim(std::string_view(head).substr(space + 1));
@@ -50,7 +50,8 @@ Result<LabelSelector> LabelSelector::parse(std::string_view text) {
       } else if (op == "notin") {
         requirement.op = Op::kNotIn;
       } else {
-        return fail("InvalidSelector", "unknown operator \"" + op + "\" in \"" + term + "\"");
+        return fail(ErrorCode::kInvalidArgument,
+                    "unknown operator \"" + op + "\" in \"" + term + "\"");
       }
       std::string inner = term.substr(paren + 1, term.size() - paren - 2);
       for (auto& value : splitTerms(inner)) requirement.values.push_back(value);
@@ -65,7 +66,8 @@ Result<LabelSelector> LabelSelector::parse(std::string_view text) {
     } else {
       requirement = {term, Op::kExists, {}};
     }
-    if (requirement.key.empty()) return fail("InvalidSelector", "empty key in \"" + term + "\"");
+    if (requirement.key.empty())
+      return fail(ErrorCode::kInvalidArgument, "empty key in \"" + term + "\"");
     selector.requirements_.push_back(std::move(requirement));
   }
   return selector;
@@ -110,7 +112,8 @@ Result<bool> matchesFieldSelector(std::string_view selector, const Json& object)
   for (const std::string& term : splitTerms(selector)) {
     bool negate = term.find("!=") != std::string::npos;
     std::size_t at = term.find(negate ? "!=" : "=");
-    if (at == std::string::npos) return fail("InvalidSelector", "cannot read \"" + term + "\"");
+    if (at == std::string::npos)
+      return fail(ErrorCode::kInvalidArgument, "cannot read \"" + term + "\"");
     std::string field = trim(term.substr(0, at));
     std::size_t value_at = at + (negate ? 2 : (term.compare(at, 2, "==") == 0 ? 2 : 1));
     std::string want = trim(term.substr(value_at));
@@ -120,7 +123,8 @@ Result<bool> matchesFieldSelector(std::string_view selector, const Json& object)
     } else if (field == "metadata.namespace") {
       have = metadata.value("namespace", "");
     } else {
-      return fail("InvalidSelector", "field selector on \"" + field + "\" is not supported");
+      return fail(ErrorCode::kInvalidArgument,
+                  "field selector on \"" + field + "\" is not supported");
     }
     if ((have == want) == negate) return false;
   }

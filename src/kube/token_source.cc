@@ -18,7 +18,8 @@ Result<std::string> TokenSource::token() {
   if (error) {
     // Keep serving the last good token through a rotation's brief absence of the file.
     if (loaded_) return cached_;
-    return fail("Unauthorized", "cannot read token file " + file_ + ": " + error.message());
+    return fail(ErrorCode::kUnauthenticated,
+                "cannot read token file " + file_ + ": " + error.message());
   }
   if (!loaded_ || mtime != cached_mtime_ || size != cached_size_) {
     std::ifstream in(file_);

@@ -28,7 +28,8 @@ Status WatchDecoder::decodeLine(std::string_view line, std::vector<WatchEvent>& 
   Json event = Json::parse(line, nullptr, false);
   if (event.is_discarded() || !event.is_object() || !event.contains("type") ||
       !event["type"].is_string()) {
-    return fail(kInternal, "watch: not a watch event: " + std::string(line.substr(0, 200)));
+    return fail(ErrorCode::kInternal,
+                "watch: not a watch event: " + std::string(line.substr(0, 200)));
   }
   const std::string& type = event["type"].get_ref<const std::string&>();
   WatchEvent decoded{WatchEvent::Type::kAdded, {}};
@@ -45,10 +46,10 @@ Status WatchDecoder::decodeLine(std::string_view line, std::vector<WatchEvent>& 
     int code = status.is_object() ? status.value("code", 500) : 500;
     return fail(decodeStatusError(code, status.dump()).withContext("watch"));
   } else {
-    return fail(kInternal, "watch: unknown event type " + type);
+    return fail(ErrorCode::kInternal, "watch: unknown event type " + type);
   }
   if (!event.contains("object") || !event["object"].is_object()) {
-    return fail(kInternal, "watch: " + type + " event without an object");
+    return fail(ErrorCode::kInternal, "watch: " + type + " event without an object");
   }
   decoded.object = std::move(event["object"]);
   out.push_back(std::move(decoded));

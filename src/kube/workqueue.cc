@@ -147,7 +147,7 @@ void runWorkers(WorkQueue& queue, int workers, const Reconciler& reconcile, std:
           if (result->requeue_after.count() > 0) queue.addAfter(*key, result->requeue_after);
         } else {
           spdlog::warn("reconcile {}: {} ({}), retrying", *key, result.error().message,
-                       result.error().code);
+                       result.error().codeName());
           queue.addRateLimited(*key);
         }
         queue.done(*key);

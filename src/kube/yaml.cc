@@ -53,7 +53,7 @@ Result<std::vector<Json>> parseYamlDocuments(const std::string& text) {
     }
     return out;
   } catch (const YAML::Exception& e) {
-    return fail("InvalidYaml", e.what());
+    return fail(ErrorCode::kInvalidArgument, e.what());
   }
 }
 

@@ -62,7 +62,7 @@ TEST(SpecJsonTest, SpecFromJsonJoinsParseAndValidationProblemsOnce) {
     "strategy": {"steps": [{"setWeight": 140}]}
   })"));
   ASSERT_FALSE(spec.has_value());
-  EXPECT_EQ(spec.error().code, "InvalidSpec");
+  EXPECT_EQ(spec.error().code, ErrorCode::kInvalidArgument);
   EXPECT_EQ(
       spec.error().message,
       "spec.model.name: is required; "
@@ -99,7 +99,7 @@ TEST(StatusJsonTest, ANewObjectWithoutStatusReadsAsInitializing) {
 TEST(StatusJsonTest, AMalformedUserRequestIsReportedNotGuessed) {
   auto status = statusFromJson(json::parse(R"({"requests": {"promote": "everything"}})"));
   ASSERT_FALSE(status.has_value());
-  EXPECT_EQ(status.error().code, "InvalidStatus");
+  EXPECT_EQ(status.error().code, ErrorCode::kInvalidArgument);
   EXPECT_EQ(status.error().message,
             "status.requests.promote: must be one of step, full, got \"everything\"");
 }

@@ -36,7 +36,7 @@ TEST(ParseDurationTest, RejectsMalformedTextWithAReason) {
   for (const char* text : {"", "s", "10", "10x", "-5s", "1.5s", "5 s"}) {
     auto got = parseDuration(text);
     ASSERT_FALSE(got.has_value()) << text;
-    EXPECT_EQ(got.error().code, "InvalidDuration");
+    EXPECT_EQ(got.error().code, ErrorCode::kInvalidArgument);
     EXPECT_FALSE(got.error().message.empty());
   }
 }

@@ -105,7 +105,7 @@ Result<Json> FakeKube::get(const ResourceRef& ref) {
   if (auto failure = takeFailure("get")) return fail(*failure);
   auto& objects = objects_[kindKey(ref)];
   auto it = objects.find(objectKeyIn(ref, ref.name));
-  if (it == objects.end()) return fail(kube::kNotFound, ref.describe() + " not found");
+  if (it == objects.end()) return fail(ErrorCode::kNotFound, ref.describe() + " not found");
   return it->second;
 }
 
@@ -149,14 +149,14 @@ Result<Json> FakeKube::createLocked(const ResourceRef& ref, const Json& input) {
         metadata["generateName"].get<std::string>() + std::to_string(uid_counter_ + 1);
   }
   std::string name = metadata.value("name", "");
-  if (name.empty()) return fail(kube::kInvalid, "metadata.name: Required value");
+  if (name.empty()) return fail(ErrorCode::kInvalidArgument, "metadata.name: Required value");
   ResourceRef full = ref;
   if (full.ns.empty()) full.ns = metadata.value("namespace", "");
   if (!full.ns.empty()) metadata["namespace"] = full.ns;
   auto& objects = objects_[kindKey(full)];
   std::string key = objectKeyIn(full, name);
   if (objects.contains(key)) {
-    return fail(kube::kAlreadyExists, full.named(name).describe() + " already exists");
+    return fail(ErrorCode::kAlreadyExists, full.named(name).describe() + " already exists");
   }
   ++version_;
   metadata["uid"] = "uid-" + std::to_string(++uid_counter_);
@@ -177,15 +177,16 @@ Result<Json> FakeKube::write(const std::string& verb, const ResourceRef& ref, Js
   std::string key = objectKeyIn(ref, ref.name);
   auto it = objects.find(key);
   if (it == objects.end()) {
-    if (!create_if_missing) return fail(kube::kNotFound, ref.describe() + " not found");
+    if (!create_if_missing) return fail(ErrorCode::kNotFound, ref.describe() + " not found");
     return createLocked(ref, desired);
   }
   Json& current = it->second;
   std::string sent_version = desired["metadata"].value("resourceVersion", "");
   if (!sent_version.empty() && sent_version != current["metadata"].value("resourceVersion", "")) {
-    return fail(kube::kConflict, "Operation cannot be fulfilled on " + ref.describe() +
-                                     ": the object has been modified; please apply your changes "
-                                     "to the latest version and try again");
+    return fail(ErrorCode::kConflict,
+                "Operation cannot be fulfilled on " + ref.describe() +
+                    ": the object has been modified; please apply your changes "
+                    "to the latest version and try again");
   }
   Json next = current;
   bool has_status_subresource = status_kinds_.contains(ref.resource);
@@ -244,7 +245,7 @@ Result<Json> FakeKube::updateStatus(const ResourceRef& ref, const Json& object) 
   if (full.ns.empty()) full.ns = object["metadata"].value("namespace", "");
   if (full.name.empty()) full.name = object["metadata"].value("name", "");
   if (!status_kinds_.contains(ref.resource)) {
-    return fail(kube::kNotFound, ref.resource + " has no status subresource");
+    return fail(ErrorCode::kNotFound, ref.resource + " has no status subresource");
   }
   return write("updateStatus", full, object, true, false);
 }
@@ -257,7 +258,7 @@ Result<Json> FakeKube::patch(const ResourceRef& ref, kube::PatchType type, const
   auto it = objects.find(objectKeyIn(ref, ref.name));
   bool apply = type == kube::PatchType::kApply;
   if (it == objects.end()) {
-    if (!apply) return fail(kube::kNotFound, ref.describe() + " not found");
+    if (!apply) return fail(ErrorCode::kNotFound, ref.describe() + " not found");
     return createLocked(ref.named(""), patch);
   }
   Json merged = it->second;
@@ -273,11 +274,11 @@ Result<Json> FakeKube::patchStatus(const ResourceRef& ref, kube::PatchType type,
   std::lock_guard lock(mutex_);
   if (auto failure = takeFailure("patchStatus")) return fail(*failure);
   if (!status_kinds_.contains(ref.resource)) {
-    return fail(kube::kNotFound, ref.resource + " has no status subresource");
+    return fail(ErrorCode::kNotFound, ref.resource + " has no status subresource");
   }
   auto& objects = objects_[kindKey(ref)];
   auto it = objects.find(objectKeyIn(ref, ref.name));
-  if (it == objects.end()) return fail(kube::kNotFound, ref.describe() + " not found");
+  if (it == objects.end()) return fail(ErrorCode::kNotFound, ref.describe() + " not found");
   Json merged = it->second;
   merged.merge_patch(patch);
   if (!patch.contains("metadata") || !patch["metadata"].contains("resourceVersion")) {
@@ -292,11 +293,11 @@ Status FakeKube::remove(const ResourceRef& ref, const kube::DeleteOptions& optio
   if (auto failure = takeFailure("remove")) return fail(*failure);
   auto& objects = objects_[kindKey(ref)];
   auto it = objects.find(objectKeyIn(ref, ref.name));
-  if (it == objects.end()) return fail(kube::kNotFound, ref.describe() + " not found");
+  if (it == objects.end()) return fail(ErrorCode::kNotFound, ref.describe() + " not found");
   Json& object = it->second;
   if (!options.precondition_uid.empty() &&
       object["metadata"].value("uid", "") != options.precondition_uid) {
-    return fail(kube::kConflict, "precondition failed: uid mismatch for " + ref.describe());
+    return fail(ErrorCode::kConflict, "precondition failed: uid mismatch for " + ref.describe());
   }
   writes_.push_back("remove " + ref.describe());
   ++version_;
@@ -341,7 +342,7 @@ Status FakeKube::watch(const ResourceRef& ref, const kube::WatchOptions& options
     }
     from = version_;
   } else if (from < compacted_) {
-    return fail(kube::kGone, "too old resource version: " + options.resource_version);
+    return fail(ErrorCode::kGone, "too old resource version: " + options.resource_version);
   }
   std::size_t next = 0;
   while (next < history_.size() && history_[next].version <= from &&
@@ -375,7 +376,7 @@ Status FakeKube::watch(const ResourceRef& ref, const kube::WatchOptions& options
       continue;
     }
     if (stop.stop_requested()) {
-      result = fail(kube::kCancelled, "watch cancelled");
+      result = fail(ErrorCode::kCancelled, "watch cancelled");
       break;
     }
     if (generation != watch_generation_) break;

@@ -24,8 +24,9 @@ TEST(FakeKubeTest, CreateAssignsIdentityAndVersionsAndRejectsDuplicates) {
   ASSERT_TRUE(created.has_value());
   EXPECT_FALSE((*created)["metadata"]["uid"].get<std::string>().empty());
   EXPECT_EQ((*created)["metadata"]["generation"], 1);
-  EXPECT_EQ(kube.create(kModelDeployments.in("ml"), kModel).error().code, kube::kAlreadyExists);
-  EXPECT_EQ(kube.get(kModelDeployments.in("ml").named("nope")).error().code, kube::kNotFound);
+  EXPECT_EQ(kube.create(kModelDeployments.in("ml"), kModel).error().code,
+            ErrorCode::kAlreadyExists);
+  EXPECT_EQ(kube.get(kModelDeployments.in("ml").named("nope")).error().code, ErrorCode::kNotFound);
 }
 
 TEST(FakeKubeTest, UpdateWithAStaleVersionConflicts) {
@@ -36,7 +37,7 @@ TEST(FakeKubeTest, UpdateWithAStaleVersionConflicts) {
   Json second = *kube.update(kModelDeployments, changed);
   EXPECT_EQ(second["metadata"]["generation"], 2);
   changed["spec"]["replicas"] = 5;  // still carries the first resourceVersion
-  EXPECT_EQ(kube.update(kModelDeployments, changed).error().code, kube::kConflict);
+  EXPECT_EQ(kube.update(kModelDeployments, changed).error().code, ErrorCode::kConflict);
 }
 
 TEST(FakeKubeTest, StatusIsASubresource) {
@@ -69,7 +70,7 @@ TEST(FakeKubeTest, DeletionWaitsForFinalizers) {
   EXPECT_TRUE(kube::isBeingDeleted(deleting));
   deleting["metadata"]["finalizers"] = Json::array();
   ASSERT_TRUE(kube.update(kModelDeployments, deleting).has_value());
-  EXPECT_EQ(kube.get(kModelDeployments.in("ml").named("churn")).error().code, kube::kNotFound);
+  EXPECT_EQ(kube.get(kModelDeployments.in("ml").named("churn")).error().code, ErrorCode::kNotFound);
 }
 
 TEST(FakeKubeTest, ListFiltersBySelectorsAndPages) {
@@ -106,7 +107,7 @@ TEST(FakeKubeTest, WatchReplaysHistoryAfterAVersionAndGoneAfterCompaction) {
       kube.watch(kConfigMaps.in("ml"), options, [](const kube::WatchEvent&) { return true; }, {})
           .error()
           .code,
-      kube::kGone);
+      ErrorCode::kGone);
 }
 
 TEST(FakeKubeTest, AWatchEndsOnStop) {
@@ -118,7 +119,7 @@ TEST(FakeKubeTest, AWatchEndsOnStop) {
   });
   auto status = kube.watch(
       kConfigMaps, {}, [](const kube::WatchEvent&) { return true; }, stop.get_token());
-  EXPECT_EQ(status.error().code, kube::kCancelled);
+  EXPECT_EQ(status.error().code, ErrorCode::kCancelled);
 }
 
 }  // namespace

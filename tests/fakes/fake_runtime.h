@@ -25,7 +25,7 @@ class FakeRuntime final : public ModelRuntime {
                              PredictKind kind) const override {
     ++calls;
     if (rows.size() != num_rows * metadata_.num_features) {
-      return fail("InvalidArgument", "bad row count");
+      return fail(ErrorCode::kInvalidArgument, "bad row count");
     }
     Prediction prediction;
     prediction.shape = {static_cast<int64_t>(num_rows)};

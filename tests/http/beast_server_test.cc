@@ -128,7 +128,7 @@ TEST(BeastServerTest, StartFailsOnABusyPort) {
   auto second = makeServer(options, echoBody);
   auto started = second->start();
   ASSERT_FALSE(started.has_value());
-  EXPECT_EQ(started.error().code, "Unavailable");
+  EXPECT_EQ(started.error().code, ErrorCode::kUnavailable);
 }
 
 }  // namespace

@@ -107,7 +107,7 @@ TEST(HttpClientTest, StopEndsAStreamThatNeverEnds) {
       },
       stop.get_token());
   ASSERT_FALSE(response.has_value());
-  EXPECT_EQ(response.error().code, "Cancelled");
+  EXPECT_EQ(response.error().code, ErrorCode::kCancelled);
   EXPECT_EQ(received, "first\n");
 }
 
@@ -121,7 +121,7 @@ TEST(HttpClientTest, RefusedConnectionIsUnavailable) {
   options.base_url = url;
   auto response = (*makeClient(options))->send(ClientRequest{});
   ASSERT_FALSE(response.has_value());
-  EXPECT_EQ(response.error().code, "Unavailable");
+  EXPECT_EQ(response.error().code, ErrorCode::kUnavailable);
 }
 
 TEST(HttpClientTest, RejectsBadTlsMaterialUpFront) {
@@ -130,12 +130,12 @@ TEST(HttpClientTest, RejectsBadTlsMaterialUpFront) {
   options.tls.ca_data = "not a certificate";
   auto client = makeClient(options);
   ASSERT_FALSE(client.has_value());
-  EXPECT_EQ(client.error().code, "InvalidTls");
+  EXPECT_EQ(client.error().code, ErrorCode::kInvalidArgument);
 
   options.tls = {};
   options.tls.client_cert_file = "/nonexistent/cert.pem";
   options.tls.client_key_file = "/nonexistent/key.pem";
-  EXPECT_EQ(makeClient(options).error().code, "InvalidTls");
+  EXPECT_EQ(makeClient(options).error().code, ErrorCode::kInvalidArgument);
 }
 
 TEST(HttpClientTest, UrlEncodeKeepsUnreservedAndEscapesTheRest) {

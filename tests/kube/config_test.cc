@@ -69,10 +69,10 @@ TEST(KubeconfigTest, AContextFlagOverridesCurrentContextAndDataFieldsAreDecoded)
 TEST(KubeconfigTest, MissingPiecesAreInvalidConfigNamingThem) {
   auto unknown = parseKubeconfig(kKubeconfig, "nope", "");
   ASSERT_FALSE(unknown.has_value());
-  EXPECT_EQ(unknown.error().code, "InvalidConfig");
+  EXPECT_EQ(unknown.error().code, ErrorCode::kInvalidArgument);
   EXPECT_NE(unknown.error().message.find("nope"), std::string::npos);
-  EXPECT_EQ(parseKubeconfig("clusters: []", "", "").error().code, "InvalidConfig");
-  EXPECT_EQ(parseKubeconfig(": : [", "", "").error().code, "InvalidConfig");
+  EXPECT_EQ(parseKubeconfig("clusters: []", "", "").error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(parseKubeconfig(": : [", "", "").error().code, ErrorCode::kInvalidArgument);
 }
 
 TEST(Base64Test, DecodesWithAndWithoutPadding) {
@@ -117,7 +117,7 @@ TEST(InClusterConfigTest, UsesTheServiceEnvironmentTokenFileAndCa) {
 
 TEST(InClusterConfigTest, OutsideAPodItIsConfigNotFound) {
   ::unsetenv("KUBERNETES_SERVICE_HOST");
-  EXPECT_EQ(inClusterConfig().error().code, "ConfigNotFound");
+  EXPECT_EQ(inClusterConfig().error().code, ErrorCode::kNotFound);
 }
 
 TEST(TokenSourceTest, RereadsTheTokenFileWhenItChanges) {

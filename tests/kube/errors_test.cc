@@ -9,20 +9,20 @@ TEST(DecodeStatusErrorTest, TakesTheCodeFromTheStatusReason) {
   struct Row {
     int http;
     const char* reason;
-    const char* want;
+    ErrorCode want;
   };
   const Row rows[] = {
-      {404, "NotFound", kNotFound},
-      {409, "AlreadyExists", kAlreadyExists},
-      {409, "Conflict", kConflict},
-      {410, "Expired", kGone},
-      {410, "Gone", kGone},
-      {403, "Forbidden", kForbidden},
-      {422, "Invalid", kInvalid},
-      {429, "TooManyRequests", kTooManyRequests},
-      {503, "ServiceUnavailable", kUnavailable},
-      {401, "Unauthorized", kUnauthorized},
-      {504, "Timeout", kTimeout},
+      {404, "NotFound", ErrorCode::kNotFound},
+      {409, "AlreadyExists", ErrorCode::kAlreadyExists},
+      {409, "Conflict", ErrorCode::kConflict},
+      {410, "Expired", ErrorCode::kGone},
+      {410, "Gone", ErrorCode::kGone},
+      {403, "Forbidden", ErrorCode::kPermissionDenied},
+      {422, "Invalid", ErrorCode::kInvalidArgument},
+      {429, "TooManyRequests", ErrorCode::kResourceExhausted},
+      {503, "ServiceUnavailable", ErrorCode::kUnavailable},
+      {401, "Unauthorized", ErrorCode::kUnauthenticated},
+      {504, "Timeout", ErrorCode::kDeadlineExceeded},
   };
   for (const auto& row : rows) {
     std::string body =
@@ -35,9 +35,9 @@ TEST(DecodeStatusErrorTest, TakesTheCodeFromTheStatusReason) {
 }
 
 TEST(DecodeStatusErrorTest, FallsBackToTheHttpStatusWithoutAStatusBody) {
-  EXPECT_EQ(decodeStatusError(404, "404 page not found").code, kNotFound);
-  EXPECT_EQ(decodeStatusError(502, "").code, kUnavailable);
-  EXPECT_EQ(decodeStatusError(410, R"({"kind":"Status","code":410})").code, kGone);
+  EXPECT_EQ(decodeStatusError(404, "404 page not found").code, ErrorCode::kNotFound);
+  EXPECT_EQ(decodeStatusError(502, "").code, ErrorCode::kUnavailable);
+  EXPECT_EQ(decodeStatusError(410, R"({"kind":"Status","code":410})").code, ErrorCode::kGone);
   EXPECT_NE(decodeStatusError(502, "bad gateway").message.find("502"), std::string::npos);
 }
 
@@ -48,7 +48,7 @@ TEST(DecodeStatusErrorTest, InvalidListsCausesNotAlreadyInTheMessage) {
       {"reason":"FieldValueInvalid","message":"Invalid value: -1","field":"spec.replicas"},
       {"reason":"FieldValueRequired","message":"Required value","field":"spec.model.uri"}]}})";
   Error error = decodeStatusError(422, body);
-  EXPECT_EQ(error.code, kInvalid);
+  EXPECT_EQ(error.code, ErrorCode::kInvalidArgument);
   EXPECT_NE(error.message.find("spec.replicas: Invalid value: -1"), std::string::npos);
   EXPECT_NE(error.message.find("spec.model.uri: Required value"), std::string::npos);
 }

@@ -100,8 +100,8 @@ TEST_F(InformerTest, RelistsOnGoneAndReportsWhatChangedMeanwhile) {
   ASSERT_TRUE(informer.waitForSync({}, kPatience));
   ASSERT_TRUE(eventually([&] { return kube_->openWatches() == 1; }));
   // The next watch fails as if history were compacted while the informer was away.
-  kube_->failNext("watch", Error{kGone, "too old resource version"});
-  kube_->failNext("watch", Error{kGone, "too old resource version"});
+  kube_->failNext("watch", Error{ErrorCode::kGone, "too old resource version"});
+  kube_->failNext("watch", Error{ErrorCode::kGone, "too old resource version"});
   kube_->closeWatches();
   ASSERT_TRUE(kube_->remove(resources::kConfigMaps.in("ml").named("old")).has_value());
   ASSERT_TRUE(kube_->create(resources::kConfigMaps.in("ml"), configMap("new", "1")).has_value());
@@ -114,7 +114,7 @@ TEST_F(InformerTest, RelistsOnGoneAndReportsWhatChangedMeanwhile) {
 }
 
 TEST_F(InformerTest, BacksOffAndRetriesAFailedList) {
-  kube_->failNext("list", Error{kUnavailable, "connection refused"});
+  kube_->failNext("list", Error{ErrorCode::kUnavailable, "connection refused"});
   Informer informer(kube_, resources::kConfigMaps, fastOptions());
   std::jthread runner([&](std::stop_token stop) { informer.run(stop); });
   ASSERT_TRUE(informer.waitForSync({}, kPatience));

@@ -78,7 +78,7 @@ TEST_F(KubeIntegrationTest, ConfigMapCrudListPagingAndDelete) {
     auto created = client_->create(cms, configMap(name, {{"k", name}}));
     ASSERT_TRUE(created.has_value()) << created.error().message;
   }
-  EXPECT_EQ(client_->create(cms, configMap("a")).error().code, kAlreadyExists);
+  EXPECT_EQ(client_->create(cms, configMap("a")).error().code, ErrorCode::kAlreadyExists);
 
   auto got = client_->get(cms.named("a"));
   ASSERT_TRUE(got.has_value()) << got.error().message;
@@ -111,8 +111,8 @@ TEST_F(KubeIntegrationTest, ConfigMapCrudListPagingAndDelete) {
   EXPECT_EQ(client_->list(cms, by_name)->items.size(), 1u);
 
   ASSERT_TRUE(client_->remove(cms.named("a")).has_value());
-  EXPECT_EQ(client_->get(cms.named("a")).error().code, kNotFound);
-  EXPECT_EQ(client_->remove(cms.named("a")).error().code, kNotFound);
+  EXPECT_EQ(client_->get(cms.named("a")).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(client_->remove(cms.named("a")).error().code, ErrorCode::kNotFound);
 }
 
 TEST_F(KubeIntegrationTest, UpdateWithAStaleResourceVersionIsAConflict) {
@@ -124,7 +124,7 @@ TEST_F(KubeIntegrationTest, UpdateWithAStaleResourceVersionIsAConflict) {
   first["data"]["v"] = "3";
   auto stale = client_->update(cms, first);
   ASSERT_FALSE(stale.has_value());
-  EXPECT_EQ(stale.error().code, kConflict);
+  EXPECT_EQ(stale.error().code, ErrorCode::kConflict);
 }
 
 TEST_F(KubeIntegrationTest, ServerSideApplyOwnsFieldsAsAviary) {
@@ -146,7 +146,7 @@ TEST_F(KubeIntegrationTest, ServerSideApplyOwnsFieldsAsAviary) {
   ASSERT_TRUE(raw.has_value());  // merge patch by the same manager name is an Update, not Apply
   auto conflict = client_->patch(cm, PatchType::kApply, configMap("applied", {{"weight", "80"}}));
   if (!conflict.has_value()) {
-    EXPECT_EQ(conflict.error().code, kConflict);
+    EXPECT_EQ(conflict.error().code, ErrorCode::kConflict);
   }
   PatchOptions force;
   force.force = true;
@@ -158,11 +158,11 @@ TEST_F(KubeIntegrationTest, ServerSideApplyOwnsFieldsAsAviary) {
 Result<Json> loadCrd() {
   const std::string path = "crds/aviary.dev_modeldeployments.yaml";
   std::ifstream in(path);
-  if (!in) return fail(kNotFound, path + " is not in this tree yet");
+  if (!in) return fail(ErrorCode::kNotFound, path + " is not in this tree yet");
   std::stringstream text;
   text << in.rdbuf();
   AVIARY_ASSIGN_OR_RETURN(std::vector<Json> documents, parseYamlDocuments(text.str()));
-  if (documents.empty()) return fail(kInvalid, path + " is empty");
+  if (documents.empty()) return fail(ErrorCode::kInvalidArgument, path + " is empty");
   return documents[0];
 }
 
@@ -199,10 +199,10 @@ TEST_F(KubeIntegrationTest, ModelDeploymentCrudAndStatusSubresourceWithTheRealCr
                   {"traffic", {{"provider", "replicas"}}},
                   {"strategy", {{"steps", {{{"setWeight", 10}}, {{"setWeight", 50}}}}}}}}};
   // The collection may take a moment to be served after Established.
-  Result<Json> created = fail(kNotFound, "not tried");
+  Result<Json> created = fail(ErrorCode::kNotFound, "not tried");
   ASSERT_TRUE(eventually([&] {
     created = client_->create(mds, model);
-    return created.has_value() || created.error().code != kNotFound;
+    return created.has_value() || created.error().code != ErrorCode::kNotFound;
   }));
   ASSERT_TRUE(created.has_value()) << created.error().message;
   EXPECT_EQ((*created)["metadata"]["generation"], 1);
@@ -228,7 +228,7 @@ TEST_F(KubeIntegrationTest, ModelDeploymentCrudAndStatusSubresourceWithTheRealCr
   EXPECT_EQ((*updated)["metadata"]["generation"], 2);
   EXPECT_EQ((*updated)["status"]["phase"], "Paused") << "the main resource ignores status";
 
-  EXPECT_EQ(client_->update(mds, *created).error().code, kConflict);
+  EXPECT_EQ(client_->update(mds, *created).error().code, ErrorCode::kConflict);
   ASSERT_TRUE(client_->remove(mds.named("churn")).has_value());
   EXPECT_TRUE(eventually([&] { return !client_->get(mds.named("churn")).has_value(); }));
 }

@@ -106,7 +106,8 @@ TEST_F(LeaderElectionTest, StopsLeadingAtOnceWhenRenewalsFail) {
   callbacks.on_stopped_leading = [&] { stopped = true; };
   std::jthread runner([&] { elector.run({}, callbacks); });
   ASSERT_TRUE(eventually([&] { return elector.isLeader(); }));
-  for (int i = 0; i < 100; ++i) kube_->failNext("get", Error{kUnavailable, "apiserver down"});
+  for (int i = 0; i < 100; ++i)
+    kube_->failNext("get", Error{ErrorCode::kUnavailable, "apiserver down"});
   auto lost_at = std::chrono::steady_clock::now();
   ASSERT_TRUE(eventually([&] { return stopped.load(); }));
   EXPECT_FALSE(elector.isLeader());

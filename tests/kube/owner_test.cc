@@ -29,7 +29,7 @@ TEST(OwnerTest, RefusesToTakeOverAnotherControllersObject) {
        {{"name", "x"}, {"ownerReferences", {{{"uid", "other"}, {"controller", true}}}}}}};
   auto status = setControllerReference(deployment, kOwner);
   ASSERT_FALSE(status.has_value());
-  EXPECT_EQ(status.error().code, "AlreadyOwned");
+  EXPECT_EQ(status.error().code, ErrorCode::kFailedPrecondition);
   EXPECT_FALSE(isOwnedBy(deployment, "u1"));
 }
 

@@ -97,7 +97,7 @@ TEST(RestClientTest, DecodesStatusErrorsIntoTypedCodes) {
       R"({"kind":"Status","reason":"Conflict","code":409,"message":"the object has been modified"})"));
   auto result = clientFor(server)->update(kCm.named("a"), {{"metadata", {{"name", "a"}}}});
   ASSERT_FALSE(result.has_value());
-  EXPECT_EQ(result.error().code, kConflict);
+  EXPECT_EQ(result.error().code, ErrorCode::kConflict);
   EXPECT_NE(result.error().message.find("the object has been modified"), std::string::npos);
 }
 
@@ -119,7 +119,7 @@ TEST(RestClientTest, TooManyRequestsWithoutRetryAfterIsReturned) {
   ReplayServer server;
   server.enqueue(
       ReplayResponse::json(429, R"({"kind":"Status","reason":"TooManyRequests","code":429})"));
-  EXPECT_EQ(clientFor(server)->get(kCm.named("a")).error().code, kTooManyRequests);
+  EXPECT_EQ(clientFor(server)->get(kCm.named("a")).error().code, ErrorCode::kResourceExhausted);
 }
 
 TEST(RestClientTest, DeleteSendsDeleteOptions) {
@@ -168,8 +168,8 @@ TEST(RestClientTest, WatchReportsGoneFromAStatusOrAnErrorEvent) {
        "\n"}));
   auto client = clientFor(server);
   auto ignore = [](const WatchEvent&) { return true; };
-  EXPECT_EQ(client->watch(kCm, {}, ignore, {}).error().code, kGone);
-  EXPECT_EQ(client->watch(kCm, {}, ignore, {}).error().code, kGone);
+  EXPECT_EQ(client->watch(kCm, {}, ignore, {}).error().code, ErrorCode::kGone);
+  EXPECT_EQ(client->watch(kCm, {}, ignore, {}).error().code, ErrorCode::kGone);
 }
 
 }  // namespace

@@ -59,7 +59,7 @@ TEST(WatchDecoderTest, AnExpiredVersionErrorEventIsGone) {
       "\n",
       events);
   ASSERT_FALSE(status.has_value());
-  EXPECT_EQ(status.error().code, kGone);
+  EXPECT_EQ(status.error().code, ErrorCode::kGone);
   EXPECT_NE(status.error().message.find("too old resource version"), std::string::npos);
   EXPECT_EQ(events.size(), 1u) << "events before the error are still delivered";
 }

@@ -151,7 +151,7 @@ TEST(RunWorkersTest, FailuresAreRetriedAndRequeueAfterIsHonoured) {
         queue, 2,
         [&](const std::string&) -> Result<ReconcileResult> {
           int call = ++calls;
-          if (call == 1) return fail("Unavailable", "first try fails");
+          if (call == 1) return fail(ErrorCode::kUnavailable, "first try fails");
           return ReconcileResult{std::chrono::minutes{1}};
         },
         stop.get_token());

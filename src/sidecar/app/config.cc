@@ -82,7 +82,8 @@ Result<T> parseNumber(std::string_view flag, std::string_view text) {
   T value{};
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || end != text.data() + text.size()) {
-    return fail("InvalidArgument", fmt::format("--{}: '{}' is not a valid number", flag, text));
+    return fail(ErrorCode::kInvalidArgument,
+                fmt::format("--{}: '{}' is not a valid number", flag, text));
   }
   return value;
 }
@@ -102,12 +103,13 @@ Status apply(const Flag& flag, std::string_view text, SidecarConfig& config) {
     }
     case Kind::kInt: {
       AVIARY_ASSIGN_OR_RETURN(config.threads, parseNumber<int>(flag.name, text));
-      if (config.threads < 0) return fail("InvalidArgument", "--threads must be >= 0");
+      if (config.threads < 0) return fail(ErrorCode::kInvalidArgument, "--threads must be >= 0");
       return {};
     }
     case Kind::kSize: {
       AVIARY_ASSIGN_OR_RETURN(const std::size_t size, parseNumber<std::size_t>(flag.name, text));
-      if (size == 0) return fail("InvalidArgument", fmt::format("--{} must be > 0", flag.name));
+      if (size == 0)
+        return fail(ErrorCode::kInvalidArgument, fmt::format("--{} must be > 0", flag.name));
       static const std::map<std::string_view, std::size_t SidecarConfig::*> kSizes = {
           {"max-body-bytes", &SidecarConfig::max_body_bytes},
           {"max-model-bytes", &SidecarConfig::max_model_bytes},
@@ -120,7 +122,8 @@ Status apply(const Flag& flag, std::string_view text, SidecarConfig& config) {
     case Kind::kRate: {
       AVIARY_ASSIGN_OR_RETURN(const double rate, parseNumber<double>(flag.name, text));
       if (rate < 0 || rate > 1) {
-        return fail("InvalidArgument", fmt::format("--{} must be within 0..1", flag.name));
+        return fail(ErrorCode::kInvalidArgument,
+                    fmt::format("--{} must be within 0..1", flag.name));
       }
       (flag.name == "positive-threshold" ? config.positive_threshold : config.audit_sample_rate) =
           rate;
@@ -128,7 +131,8 @@ Status apply(const Flag& flag, std::string_view text, SidecarConfig& config) {
     }
     case Kind::kBool: {
       if (value != "true" && value != "false" && value != "1" && value != "0") {
-        return fail("InvalidArgument", fmt::format("--{}: expected true or false", flag.name));
+        return fail(ErrorCode::kInvalidArgument,
+                    fmt::format("--{}: expected true or false", flag.name));
       }
       const bool on = value == "true" || value == "1";
       (flag.name == "help" ? config.help : config.audit_payloads) = on;
@@ -175,7 +179,7 @@ Result<SidecarConfig> parseConfig(std::span<const std::string_view> args, const 
   for (std::size_t i = 0; i < args.size(); ++i) {
     std::string_view arg = args[i];
     if (!arg.starts_with("--")) {
-      return fail("InvalidArgument", fmt::format("unexpected argument '{}'", arg));
+      return fail(ErrorCode::kInvalidArgument, fmt::format("unexpected argument '{}'", arg));
     }
     arg.remove_prefix(2);
     std::optional<std::string_view> value;
@@ -184,21 +188,23 @@ Result<SidecarConfig> parseConfig(std::span<const std::string_view> args, const 
       arg = arg.substr(0, eq);
     }
     const Flag* flag = findFlag(arg);
-    if (flag == nullptr) return fail("InvalidArgument", fmt::format("unknown flag --{}", arg));
+    if (flag == nullptr)
+      return fail(ErrorCode::kInvalidArgument, fmt::format("unknown flag --{}", arg));
     if (!value) {
       if (flag->kind == Kind::kBool) {
         value = "true";
       } else if (i + 1 < args.size()) {
         value = args[++i];
       } else {
-        return fail("InvalidArgument", fmt::format("--{} needs a value", arg));
+        return fail(ErrorCode::kInvalidArgument, fmt::format("--{} needs a value", arg));
       }
     }
     AVIARY_RETURN_IF_ERROR(apply(*flag, *value, config));
   }
   if (config.help) return config;
-  if (config.model_name.empty()) return fail("InvalidArgument", "--model-name is required");
-  if (config.model_uri.empty()) return fail("InvalidArgument", "--model-uri is required");
+  if (config.model_name.empty())
+    return fail(ErrorCode::kInvalidArgument, "--model-name is required");
+  if (config.model_uri.empty()) return fail(ErrorCode::kInvalidArgument, "--model-uri is required");
   if (config.revision.empty()) {
     config.revision = config.model_version.empty() ? "unknown" : config.model_version;
   }

@@ -9,7 +9,7 @@ namespace aviary::sidecar::drift {
 namespace {
 
 std::unexpected<Error> invalid(std::size_t line, const std::string& why) {
-  return fail("InvalidCsv", "line " + std::to_string(line) + ": " + why);
+  return fail(ErrorCode::kInvalidArgument, "line " + std::to_string(line) + ": " + why);
 }
 
 // Splits one record into fields; `line` is only for the message.
@@ -104,7 +104,7 @@ Result<NumericTable> parseNumericCsv(std::string_view text) {
       table.columns[c].push_back(value);
     }
   }
-  if (!have_header) return fail("InvalidCsv", "no header line");
+  if (!have_header) return fail(ErrorCode::kInvalidArgument, "no header line");
   return table;
 }
 

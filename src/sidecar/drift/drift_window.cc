@@ -9,7 +9,8 @@ namespace aviary::sidecar::drift {
 
 Result<DriftWindow> DriftWindow::create(const ReferenceProfile& profile, std::size_t capacity,
                                         std::size_t max_exact_ks_cells) {
-  if (capacity == 0) return fail("InvalidArgument", "drift window capacity must be at least 1");
+  if (capacity == 0)
+    return fail(ErrorCode::kInvalidArgument, "drift window capacity must be at least 1");
   return DriftWindow(profile, capacity, max_exact_ks_cells);
 }
 
@@ -23,9 +24,9 @@ DriftWindow::DriftWindow(const ReferenceProfile& profile, std::size_t capacity,
 
 Status DriftWindow::observe(std::span<const float> row) {
   if (row.size() != width_) {
-    return fail("InvalidInput", "row has " + std::to_string(row.size()) +
-                                    " features; the reference profile has " +
-                                    std::to_string(width_));
+    return fail(ErrorCode::kInvalidArgument, "row has " + std::to_string(row.size()) +
+                                                 " features; the reference profile has " +
+                                                 std::to_string(width_));
   }
   std::copy(row.begin(), row.end(), rows_.begin() + static_cast<std::ptrdiff_t>(next_ * width_));
   next_ = (next_ + 1) % capacity_;

@@ -30,8 +30,9 @@ double quantile(std::span<const double> sorted, double p) {
 
 Result<FeatureProfile> profileFeature(std::string name, std::span<const double> values,
                                       const ProfileOptions& options) {
-  if (options.bins == 0) return fail("InvalidArgument", "bins must be at least 1");
-  if (options.sample_size == 0) return fail("InvalidArgument", "sample size must be at least 1");
+  if (options.bins == 0) return fail(ErrorCode::kInvalidArgument, "bins must be at least 1");
+  if (options.sample_size == 0)
+    return fail(ErrorCode::kInvalidArgument, "sample size must be at least 1");
   FeatureProfile feature;
   feature.name = std::move(name);
   std::vector<double> sorted;
@@ -40,7 +41,7 @@ Result<FeatureProfile> profileFeature(std::string name, std::span<const double> 
   for (double value : values) {
     if (std::isnan(value)) continue;
     if (!std::isfinite(value)) {
-      return fail("InvalidInput", "feature \"" + feature.name + "\": infinite value");
+      return fail(ErrorCode::kInvalidArgument, "feature \"" + feature.name + "\": infinite value");
     }
     sorted.push_back(value);
     // Algorithm R: the i-th value (0-based) replaces a random slot with probability k / (i + 1).
@@ -51,7 +52,8 @@ Result<FeatureProfile> profileFeature(std::string name, std::span<const double> 
       feature.sample[slot] = value;
     }
   }
-  if (sorted.empty()) return fail("InvalidInput", "feature \"" + feature.name + "\": no values");
+  if (sorted.empty())
+    return fail(ErrorCode::kInvalidArgument, "feature \"" + feature.name + "\": no values");
   std::sort(sorted.begin(), sorted.end());
   std::sort(feature.sample.begin(), feature.sample.end());
   feature.count = sorted.size();

@@ -10,7 +10,7 @@ namespace {
 constexpr double kFrequencySumTolerance = 1e-6;
 
 std::unexpected<Error> invalid(const std::string& field, const std::string& why) {
-  return fail("InvalidProfile", field + ": " + why);
+  return fail(ErrorCode::kInvalidArgument, field + ": " + why);
 }
 
 Result<std::vector<double>> numbers(const nlohmann::json& json, const std::string& field) {

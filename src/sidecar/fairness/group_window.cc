@@ -5,10 +5,11 @@
 namespace aviary::sidecar::fairness {
 
 Result<GroupWindow> GroupWindow::create(const GroupWindowOptions& options) {
-  if (options.capacity == 0) return fail("InvalidArgument", "group window capacity must be >= 1");
-  if (options.max_groups == 0) return fail("InvalidArgument", "max_groups must be >= 1");
+  if (options.capacity == 0)
+    return fail(ErrorCode::kInvalidArgument, "group window capacity must be >= 1");
+  if (options.max_groups == 0) return fail(ErrorCode::kInvalidArgument, "max_groups must be >= 1");
   if (!std::isfinite(options.threshold)) {
-    return fail("InvalidArgument", "positive threshold must be finite");
+    return fail(ErrorCode::kInvalidArgument, "positive threshold must be finite");
   }
   return GroupWindow(options);
 }
@@ -35,15 +36,16 @@ void GroupWindow::evictOldest() {
 }
 
 Status GroupWindow::observe(std::string_view group, double prediction) {
-  if (std::isnan(prediction)) return fail("InvalidInput", "prediction is NaN");
+  if (std::isnan(prediction)) return fail(ErrorCode::kInvalidArgument, "prediction is NaN");
   const bool full = size_ == options_.capacity;
   auto found = index_.find(group);
   if (found == index_.end() && free_slots_.empty()) {
     // Admit a new group only if evicting the oldest observation frees a slot.
     const bool eviction_frees_slot = full && slots_[ring_[next_].slot].count == 1;
     if (!eviction_frees_slot) {
-      return fail("TooManyGroups", "group \"" + std::string(group) + "\" would exceed " +
-                                       std::to_string(options_.max_groups) + " groups");
+      return fail(ErrorCode::kInvalidArgument, "group \"" + std::string(group) +
+                                                   "\" would exceed " +
+                                                   std::to_string(options_.max_groups) + " groups");
     }
   }
   if (full) {

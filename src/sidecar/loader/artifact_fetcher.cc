@@ -40,13 +40,14 @@ Result<Url> parseUrl(std::string_view uri) {
   } else if (uri.starts_with("http://")) {
     rest = uri.substr(7);
   } else {
-    return fail("InvalidArgument", fmt::format("unsupported URI scheme in '{}'", uri));
+    return fail(ErrorCode::kInvalidArgument, fmt::format("unsupported URI scheme in '{}'", uri));
   }
   const std::size_t slash = rest.find('/');
   std::string_view authority = rest.substr(0, slash);
   url.target = slash == std::string_view::npos ? "/" : std::string(rest.substr(slash));
   if (authority.find('@') != std::string_view::npos) {
-    return fail("InvalidArgument", fmt::format("credentials in URIs are not supported: '{}'", uri));
+    return fail(ErrorCode::kInvalidArgument,
+                fmt::format("credentials in URIs are not supported: '{}'", uri));
   }
   const std::size_t colon = authority.rfind(':');
   if (colon != std::string_view::npos && authority.find(']', colon) == std::string_view::npos) {
@@ -58,7 +59,8 @@ Result<Url> parseUrl(std::string_view uri) {
   }
   if (url.host.size() > 2 && url.host.front() == '[')
     url.host = url.host.substr(1, url.host.size() - 2);
-  if (url.host.empty()) return fail("InvalidArgument", fmt::format("no host in '{}'", uri));
+  if (url.host.empty())
+    return fail(ErrorCode::kInvalidArgument, fmt::format("no host in '{}'", uri));
   return url;
 }
 
@@ -83,12 +85,14 @@ Result<HttpAnswer> exchange(Stream& stream, const Url& url, std::string_view uri
   request.set(bhttp::field::user_agent, "aviary-sidecar");
   beast::error_code ec;
   bhttp::write(stream, request, ec);
-  if (ec) return fail("Unavailable", fmt::format("sending request to {}: {}", uri, ec.message()));
+  if (ec)
+    return fail(ErrorCode::kUnavailable,
+                fmt::format("sending request to {}: {}", uri, ec.message()));
   beast::flat_buffer buffer;
   bhttp::response_parser<bhttp::string_body> parser;
   parser.body_limit(options.max_bytes);
   const auto too_large = [&] {
-    return fail("TooLarge",
+    return fail(ErrorCode::kResourceExhausted,
                 fmt::format("{} is larger than the limit of {} bytes", uri, options.max_bytes));
   };
   bhttp::read_header(stream, buffer, parser, ec);
@@ -99,7 +103,7 @@ Result<HttpAnswer> exchange(Stream& stream, const Url& url, std::string_view uri
   }
   if (!ec) bhttp::read(stream, buffer, parser, ec);
   if (ec == bhttp::error::body_limit) return too_large();
-  if (ec) return fail("Unavailable", fmt::format("reading {}: {}", uri, ec.message()));
+  if (ec) return fail(ErrorCode::kUnavailable, fmt::format("reading {}: {}", uri, ec.message()));
   if (parser.get().body().size() > options.max_bytes) return too_large();
   auto& response = parser.get();
   HttpAnswer answer;
@@ -114,11 +118,13 @@ Result<HttpAnswer> getOnce(const Url& url, std::string_view uri, const FetchOpti
   tcp::resolver resolver(ioc);
   beast::error_code ec;
   const auto endpoints = resolver.resolve(url.host, url.port, ec);
-  if (ec) return fail("Unavailable", fmt::format("resolving {}: {}", url.host, ec.message()));
+  if (ec)
+    return fail(ErrorCode::kUnavailable, fmt::format("resolving {}: {}", url.host, ec.message()));
   if (!url.tls) {
     tcp::socket socket(ioc);
     net::connect(socket, endpoints, ec);
-    if (ec) return fail("Unavailable", fmt::format("connecting to {}: {}", uri, ec.message()));
+    if (ec)
+      return fail(ErrorCode::kUnavailable, fmt::format("connecting to {}: {}", uri, ec.message()));
     setSocketTimeouts(socket.native_handle(), options.timeout);
     return exchange(socket, url, uri, options);
   }
@@ -130,20 +136,23 @@ Result<HttpAnswer> getOnce(const Url& url, std::string_view uri, const FetchOpti
     context.load_verify_file(options.ca_file, ec);
   }
   if (ec) {
-    return fail("Unavailable",
+    return fail(ErrorCode::kUnavailable,
                 fmt::format("loading trusted CAs {}: {}",
                             options.ca_file.empty() ? "(system)" : options.ca_file, ec.message()));
   }
   ssl::stream<tcp::socket> stream(ioc, context);
   if (!SSL_set_tlsext_host_name(stream.native_handle(), url.host.c_str())) {
-    return fail("Unavailable", fmt::format("setting TLS server name {}", url.host));
+    return fail(ErrorCode::kUnavailable, fmt::format("setting TLS server name {}", url.host));
   }
   stream.set_verify_callback(ssl::host_name_verification(url.host));
   net::connect(stream.next_layer(), endpoints, ec);
-  if (ec) return fail("Unavailable", fmt::format("connecting to {}: {}", uri, ec.message()));
+  if (ec)
+    return fail(ErrorCode::kUnavailable, fmt::format("connecting to {}: {}", uri, ec.message()));
   setSocketTimeouts(stream.next_layer().native_handle(), options.timeout);
   stream.handshake(ssl::stream_base::client, ec);
-  if (ec) return fail("Unavailable", fmt::format("TLS handshake with {}: {}", uri, ec.message()));
+  if (ec)
+    return fail(ErrorCode::kUnavailable,
+                fmt::format("TLS handshake with {}: {}", uri, ec.message()));
   auto answer = exchange(stream, url, uri, options);
   stream.shutdown(ec);  // a peer that just closes is fine: the body is complete
   return answer;
@@ -158,7 +167,7 @@ Result<std::string> fetchHttp(std::string_view uri, const FetchOptions& options)
     const bool redirect = answer.status == 301 || answer.status == 302 || answer.status == 303 ||
                           answer.status == 307 || answer.status == 308;
     if (!redirect || answer.location.empty()) {
-      return fail(answer.status == 404 ? "NotFound" : "Unavailable",
+      return fail(answer.status == 404 ? ErrorCode::kNotFound : ErrorCode::kUnavailable,
                   fmt::format("GET {} answered {}", current, answer.status));
     }
     if (answer.location.starts_with("/")) {
@@ -166,29 +175,30 @@ Result<std::string> fetchHttp(std::string_view uri, const FetchOptions& options)
                                     answer.location);
     }
     if (url.tls && !answer.location.starts_with("https://")) {
-      return fail("Unavailable",
+      return fail(ErrorCode::kUnavailable,
                   fmt::format("{} redirects from https to '{}'", current, answer.location));
     }
     current = answer.location;
   }
-  return fail("Unavailable", fmt::format("{}: more than {} redirects", uri, options.max_redirects));
+  return fail(ErrorCode::kUnavailable,
+              fmt::format("{}: more than {} redirects", uri, options.max_redirects));
 }
 
 Result<std::string> readFile(std::string_view uri, const FetchOptions& options) {
   const std::string path(uri.starts_with("file://") ? uri.substr(7) : uri);
   std::error_code ec;
   const auto size = std::filesystem::file_size(path, ec);
-  if (ec) return fail("NotFound", fmt::format("reading {}: {}", path, ec.message()));
+  if (ec) return fail(ErrorCode::kNotFound, fmt::format("reading {}: {}", path, ec.message()));
   if (size > options.max_bytes) {
-    return fail("TooLarge", fmt::format("{} has {} bytes, over the limit of {}", path, size,
-                                        options.max_bytes));
+    return fail(ErrorCode::kResourceExhausted, fmt::format("{} has {} bytes, over the limit of {}",
+                                                           path, size, options.max_bytes));
   }
   std::ifstream in(path, std::ios::binary);
-  if (!in) return fail("NotFound", fmt::format("cannot open {}", path));
+  if (!in) return fail(ErrorCode::kNotFound, fmt::format("cannot open {}", path));
   std::string bytes(static_cast<std::size_t>(size), '\0');
   in.read(bytes.data(), static_cast<std::streamsize>(size));
   if (in.gcount() != static_cast<std::streamsize>(size)) {
-    return fail("Unavailable", fmt::format("short read of {}", path));
+    return fail(ErrorCode::kUnavailable, fmt::format("short read of {}", path));
   }
   return bytes;
 }
@@ -198,7 +208,7 @@ Result<std::string> readFile(std::string_view uri, const FetchOptions& options) 
 Result<std::string> fetchArtifact(std::string_view uri, const FetchOptions& options) {
   if (uri.starts_with("http://") || uri.starts_with("https://")) return fetchHttp(uri, options);
   if (uri.starts_with("file://") || uri.starts_with("/")) return readFile(uri, options);
-  return fail("InvalidArgument",
+  return fail(ErrorCode::kInvalidArgument,
               fmt::format("unsupported model URI '{}'; use file://, http:// or https://", uri));
 }
 

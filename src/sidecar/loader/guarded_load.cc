@@ -67,12 +67,13 @@ void writeAll(int fd, std::string_view text) {
   try {
     status = work();
   } catch (const std::exception& e) {
-    status = fail("Internal", e.what());
+    status = fail(ErrorCode::kInternal, e.what());
   } catch (...) {
-    status = fail("Internal", "unknown exception");
+    status = fail(ErrorCode::kInternal, "unknown exception");
   }
   if (status) ::_exit(0);
-  writeAll(answer_fd, status.error().code + '\n' + status.error().message);
+  writeAll(answer_fd,
+           std::to_string(static_cast<int>(status.error().code)) + '\n' + status.error().message);
   ::_exit(kWorkFailed);
 }
 
@@ -87,7 +88,7 @@ Status warmUp(const ModelRuntime& runtime) {
   if (!warmup) return fail(warmup.error().withContext("warm-up prediction"));
   if (warmup->values.empty() || !std::all_of(warmup->values.begin(), warmup->values.end(),
                                              [](float v) { return std::isfinite(v); })) {
-    return fail("Internal", "warm-up prediction returned no or non-finite values");
+    return fail(ErrorCode::kInternal, "warm-up prediction returned no or non-finite values");
   }
   return {};
 }
@@ -105,7 +106,7 @@ Result<ModelRuntime::Ptr> loadHere(std::string_view name, std::span<const std::b
 Status runInChild(const std::function<Status()>& work, const LoadLimits& limits) {
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0) {
-    return fail("Internal", fmt::format("pipe: {}", std::strerror(errno)));
+    return fail(ErrorCode::kInternal, fmt::format("pipe: {}", std::strerror(errno)));
   }
   // Fork from a new thread: the child then runs on a thread with no OpenMP state. A thread that
   // already ran OpenMP regions owns a libgomp thread pool whose workers do not exist in a child,
@@ -124,7 +125,7 @@ Status runInChild(const std::function<Status()>& work, const LoadLimits& limits)
   if (pid < 0) {
     ::close(fds[0]);
     ::close(fds[1]);
-    return fail("Unavailable", fmt::format("fork: {}", std::strerror(error)));
+    return fail(ErrorCode::kUnavailable, fmt::format("fork: {}", std::strerror(error)));
   }
   ::close(fds[1]);
 
@@ -156,24 +157,26 @@ Status runInChild(const std::function<Status()>& work, const LoadLimits& limits)
   }
 
   if (timed_out) {
-    return fail("DeadlineExceeded",
+    return fail(ErrorCode::kDeadlineExceeded,
                 fmt::format("did not finish within {} ms and was killed", limits.timeout.count()));
   }
   if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0) return {};
   if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == kWorkFailed) {
     const auto newline = answer.find('\n');
-    if (newline == std::string::npos) return fail("Internal", answer);
-    return fail(answer.substr(0, newline), answer.substr(newline + 1));
+    if (newline == std::string::npos) return fail(ErrorCode::kInternal, answer);
+    return fail(static_cast<ErrorCode>(std::stoi(answer.substr(0, newline))),
+                answer.substr(newline + 1));
   }
   if (WIFSIGNALED(wstatus)) {
     const int sig = WTERMSIG(wstatus);
     if (sig == SIGXCPU) {
-      return fail("DeadlineExceeded", "used up its CPU time limit and was killed");
+      return fail(ErrorCode::kDeadlineExceeded, "used up its CPU time limit and was killed");
     }
-    return fail("Internal", fmt::format("crashed with {}", signalName(sig)));
+    return fail(ErrorCode::kInternal, fmt::format("crashed with {}", signalName(sig)));
   }
-  return fail("Internal", fmt::format("exited with status {} (a runtime abort, e.g. out of memory)",
-                                      WEXITSTATUS(wstatus)));
+  return fail(ErrorCode::kInternal,
+              fmt::format("exited with status {} (a runtime abort, e.g. out of memory)",
+                          WEXITSTATUS(wstatus)));
 }
 
 Result<ModelRuntime::Ptr> loadGuarded(std::string_view runtime, std::span<const std::byte> artifact,

@@ -26,8 +26,8 @@ Result<ModelRuntime::Ptr> loadModel(const ModelSource& source) {
   if (!source.sha256.empty()) {
     const std::string actual = sha256Hex(*bytes);
     if (actual != lower(source.sha256)) {
-      return fail("ChecksumMismatch", fmt::format("sha256 of {} is {}, expected {}", source.uri,
-                                                  actual, lower(source.sha256)));
+      return fail(ErrorCode::kDataLoss, fmt::format("sha256 of {} is {}, expected {}", source.uri,
+                                                    actual, lower(source.sha256)));
     }
   }
   return loadGuarded(source.runtime, std::as_bytes(std::span<const char>(*bytes)), source.limits);

@@ -10,7 +10,7 @@ namespace aviary::sidecar {
 namespace {
 
 std::unexpected<Error> invalid(std::string message) {
-  return fail("InvalidArgument", std::move(message));
+  return fail(ErrorCode::kInvalidArgument, std::move(message));
 }
 
 std::string shapeText(const std::vector<int64_t>& shape) {

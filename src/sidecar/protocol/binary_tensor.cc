@@ -15,7 +15,7 @@ namespace {
 static_assert(std::endian::native == std::endian::little, "binary tensors assume little-endian");
 
 std::unexpected<Error> invalid(std::string message) {
-  return fail("InvalidArgument", std::move(message));
+  return fail(ErrorCode::kInvalidArgument, std::move(message));
 }
 
 template <typename T>

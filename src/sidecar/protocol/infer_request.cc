@@ -20,7 +20,7 @@ namespace {
 constexpr int64_t kMaxElements = int64_t{1} << 31;
 
 std::unexpected<Error> invalid(std::string message) {
-  return fail("InvalidArgument", std::move(message));
+  return fail(ErrorCode::kInvalidArgument, std::move(message));
 }
 
 Result<DataType> parseDataType(std::string_view name, std::string_view input) {

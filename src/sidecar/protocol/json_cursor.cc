@@ -127,7 +127,7 @@ std::string_view jsonKindName(JsonKind kind) {
 }
 
 std::unexpected<Error> JsonCursor::syntaxError(std::string_view what) const {
-  return fail("InvalidArgument",
+  return fail(ErrorCode::kInvalidArgument,
               fmt::format("request body is not valid JSON (at byte {}: {})", pos_, what));
 }
 

@@ -11,8 +11,8 @@ std::vector<std::string_view> knownRuntimes() { return {"xgboost"}; }
 
 Result<ModelRuntime::Ptr> makeRuntime(std::string_view name) {
   if (name == "xgboost") return std::make_shared<XGBoostRuntime>();
-  return fail("InvalidArgument", fmt::format("unknown runtime '{}'; known: {}", name,
-                                             fmt::join(knownRuntimes(), ", ")));
+  return fail(ErrorCode::kInvalidArgument, fmt::format("unknown runtime '{}'; known: {}", name,
+                                                       fmt::join(knownRuntimes(), ", ")));
 }
 
 }  // namespace aviary::sidecar

@@ -17,7 +17,7 @@ constexpr const char* kInplaceMarginConfig =
     R"({"type":1,"training":false,"iteration_begin":0,"iteration_end":0,"strict_shape":false,"missing":NaN,"cache_id":0})";
 
 Error xgboostError(std::string_view what) {
-  return Error{"Internal", fmt::format("xgboost {}: {}", what, XGBGetLastError())};
+  return Error{ErrorCode::kInternal, fmt::format("xgboost {}: {}", what, XGBGetLastError())};
 }
 
 Prediction copyOut(const bst_ulong* shape, bst_ulong dim, const float* result) {
@@ -38,8 +38,9 @@ XGBoostRuntime::~XGBoostRuntime() {
 }
 
 Status XGBoostRuntime::load(std::span<const std::byte> artifact) {
-  if (booster_ != nullptr) return fail("FailedPrecondition", "xgboost model already loaded");
-  if (artifact.empty()) return fail("InvalidArgument", "xgboost model artifact is empty");
+  if (booster_ != nullptr)
+    return fail(ErrorCode::kFailedPrecondition, "xgboost model already loaded");
+  if (artifact.empty()) return fail(ErrorCode::kInvalidArgument, "xgboost model artifact is empty");
   BoosterHandle booster = nullptr;
   if (XGBoosterCreate(nullptr, 0, &booster) != 0) return fail(xgboostError("create booster"));
   booster_ = booster;
@@ -52,7 +53,7 @@ Status XGBoostRuntime::load(std::span<const std::byte> artifact) {
   if (XGBoosterGetNumFeature(booster, &num_features) != 0) {
     return fail(xgboostError("read feature count"));
   }
-  if (num_features == 0) return fail("InvalidArgument", "xgboost model has no features");
+  if (num_features == 0) return fail(ErrorCode::kInvalidArgument, "xgboost model has no features");
   metadata_.runtime = "xgboost";
   metadata_.num_features = num_features;
 
@@ -63,8 +64,9 @@ Status XGBoostRuntime::load(std::span<const std::byte> artifact) {
   }
   for (bst_ulong i = 0; i < name_count; ++i) metadata_.feature_names.emplace_back(names[i]);
   if (!metadata_.feature_names.empty() && metadata_.feature_names.size() != num_features) {
-    return fail("InvalidArgument", fmt::format("xgboost model names {} features but has {}",
-                                               metadata_.feature_names.size(), num_features));
+    return fail(ErrorCode::kInvalidArgument,
+                fmt::format("xgboost model names {} features but has {}",
+                            metadata_.feature_names.size(), num_features));
   }
 
   bst_ulong config_length = 0;
@@ -89,11 +91,12 @@ Status XGBoostRuntime::load(std::span<const std::byte> artifact) {
 
 Result<Prediction> XGBoostRuntime::predict(std::span<const float> rows, std::size_t num_rows,
                                            PredictKind kind) const {
-  if (booster_ == nullptr) return fail("FailedPrecondition", "xgboost model not loaded");
-  if (num_rows == 0) return fail("InvalidArgument", "no rows to predict");
+  if (booster_ == nullptr) return fail(ErrorCode::kFailedPrecondition, "xgboost model not loaded");
+  if (num_rows == 0) return fail(ErrorCode::kInvalidArgument, "no rows to predict");
   if (rows.size() != num_rows * metadata_.num_features) {
-    return fail("InvalidArgument", fmt::format("{} values do not make {} rows of {} features",
-                                               rows.size(), num_rows, metadata_.num_features));
+    return fail(ErrorCode::kInvalidArgument,
+                fmt::format("{} values do not make {} rows of {} features", rows.size(), num_rows,
+                            metadata_.num_features));
   }
   if (num_rows >= kInplaceMinRows) return predictInplace(rows, num_rows, kind);
   return predictSmall(rows, num_rows, kind);

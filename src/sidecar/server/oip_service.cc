@@ -31,8 +31,9 @@ Result<std::optional<std::size_t>> jsonLength(const Request& request) {
   std::size_t length = 0;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), length);
   if (error != std::errc{} || end != text.data() + text.size()) {
-    return fail("InvalidArgument", fmt::format("{} must be a non-negative integer, got '{}'",
-                                               kJsonLengthHeader, text));
+    return fail(
+        ErrorCode::kInvalidArgument,
+        fmt::format("{} must be a non-negative integer, got '{}'", kJsonLengthHeader, text));
   }
   return length;
 }

@@ -42,8 +42,9 @@ Result<T> parseUnsigned(std::string_view flag, std::string_view text) {
   T value{};
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (error != std::errc() || end != text.data() + text.size()) {
-    return fail("InvalidArgument", std::string(flag) + ": want a non-negative integer, got \"" +
-                                       std::string(text) + "\"");
+    return fail(
+        aviary::ErrorCode::kInvalidArgument,
+        std::string(flag) + ": want a non-negative integer, got \"" + std::string(text) + "\"");
   }
   return value;
 }
@@ -62,7 +63,8 @@ Result<Flags> parseFlags(int argc, char** argv) {
   Flags flags;
   for (int k = 1; k < argc; ++k) {
     const std::string_view flag = argv[k];
-    if (k + 1 >= argc) return fail("InvalidArgument", std::string(flag) + ": missing value");
+    if (k + 1 >= argc)
+      return fail(aviary::ErrorCode::kInvalidArgument, std::string(flag) + ": missing value");
     const std::string_view value = argv[++k];
     if (flag == "--input") {
       flags.input = value;
@@ -77,7 +79,7 @@ Result<Flags> parseFlags(int argc, char** argv) {
     } else if (flag == "--seed") {
       AVIARY_ASSIGN_OR_RETURN(flags.options.seed, parseUnsigned<std::uint64_t>(flag, value));
     } else {
-      return fail("InvalidArgument", "unknown flag " + std::string(flag));
+      return fail(aviary::ErrorCode::kInvalidArgument, "unknown flag " + std::string(flag));
     }
   }
   return flags;
@@ -86,7 +88,7 @@ Result<Flags> parseFlags(int argc, char** argv) {
 Result<std::string> readAll(const std::string& path) {
   if (path == "-") return std::string(std::istreambuf_iterator<char>(std::cin), {});
   std::ifstream file(path, std::ios::binary);
-  if (!file) return fail("NotFound", "cannot open " + path);
+  if (!file) return fail(aviary::ErrorCode::kNotFound, "cannot open " + path);
   std::ostringstream text;
   text << file.rdbuf();
   return text.str();
@@ -100,7 +102,8 @@ Result<drift::NumericTable> select(drift::NumericTable table,
   for (const auto& name : names) {
     std::size_t c = 0;
     while (c < table.names.size() && table.names[c] != name) ++c;
-    if (c == table.names.size()) return fail("InvalidArgument", "no column \"" + name + "\"");
+    if (c == table.names.size())
+      return fail(aviary::ErrorCode::kInvalidArgument, "no column \"" + name + "\"");
     picked.names.push_back(name);
     picked.columns.push_back(std::move(table.columns[c]));
   }

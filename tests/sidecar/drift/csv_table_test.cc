@@ -41,7 +41,7 @@ TEST(ParseNumericCsvTest, RejectsMalformedTextNamingLineAndColumn) {
   for (const auto& row : rows) {
     auto table = parseNumericCsv(row.text);
     ASSERT_FALSE(table.has_value()) << row.text;
-    EXPECT_EQ(table.error().code, "InvalidCsv");
+    EXPECT_EQ(table.error().code, ErrorCode::kInvalidArgument);
     EXPECT_NE(table.error().message.find(row.says), std::string::npos) << table.error().message;
   }
 }

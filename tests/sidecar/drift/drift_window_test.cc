@@ -38,7 +38,7 @@ TEST(DriftWindowTest, RejectsRowsOfTheWrongWidthAndKeepsTheWindow) {
        {std::vector<float>{}, std::vector<float>{1.0f}, std::vector<float>{1.0f, 2.0f, 3.0f}}) {
     auto got = window.observe(row);
     ASSERT_FALSE(got.has_value()) << row.size();
-    EXPECT_EQ(got.error().code, "InvalidInput");
+    EXPECT_EQ(got.error().code, ErrorCode::kInvalidArgument);
   }
   EXPECT_EQ(window.size(), 0u);
   EXPECT_TRUE(window.compute().empty());

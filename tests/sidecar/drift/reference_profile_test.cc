@@ -68,7 +68,7 @@ TEST(ReferenceProfileTest, RejectsBadProfilesNamingTheField) {
     json[nlohmann::json::json_pointer(row.json_pointer)] = row.value;
     auto profile = ReferenceProfile::fromJson(json);
     ASSERT_FALSE(profile.has_value()) << row.json_pointer << " = " << row.value;
-    EXPECT_EQ(profile.error().code, "InvalidProfile");
+    EXPECT_EQ(profile.error().code, ErrorCode::kInvalidArgument);
     EXPECT_EQ(profile.error().message.rfind(std::string(row.field) + ":", 0), 0u)
         << "want the message to start with " << row.field << ", got: " << profile.error().message;
   }

@@ -96,7 +96,7 @@ TEST(GroupWindowTest, BoundsTheNumberOfGroups) {
   ASSERT_TRUE(window.observe("b", 1.0));
   auto third = window.observe("c", 1.0);
   ASSERT_FALSE(third.has_value());
-  EXPECT_EQ(third.error().code, "TooManyGroups");
+  EXPECT_EQ(third.error().code, ErrorCode::kInvalidArgument);
   expectRates(window, {{"a", 1, 1}, {"b", 1, 1}});  // unchanged
 }
 
@@ -112,7 +112,7 @@ TEST(GroupWindowTest, RejectsNaNPredictions) {
   auto window = makeWindow(2);
   auto got = window.observe("a", std::nan(""));
   ASSERT_FALSE(got.has_value());
-  EXPECT_EQ(got.error().code, "InvalidInput");
+  EXPECT_EQ(got.error().code, ErrorCode::kInvalidArgument);
   EXPECT_TRUE(window.rates().empty());
 }
 

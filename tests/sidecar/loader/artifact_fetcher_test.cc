@@ -29,7 +29,7 @@ TEST(FetchArtifactTest, ReadsFileUrisAndBarePaths) {
 TEST(FetchArtifactTest, MissingFileIsNotFound) {
   auto result = fetchArtifact("file:///nonexistent/model.json", {});
   ASSERT_FALSE(result.has_value());
-  EXPECT_EQ(result.error().code, "NotFound");
+  EXPECT_EQ(result.error().code, ErrorCode::kNotFound);
 }
 
 TEST(FetchArtifactTest, FileOverTheSizeLimitIsTooLarge) {
@@ -37,13 +37,13 @@ TEST(FetchArtifactTest, FileOverTheSizeLimitIsTooLarge) {
   options.max_bytes = 100;
   auto result = fetchArtifact("file://" + kModelPath, options);
   ASSERT_FALSE(result.has_value());
-  EXPECT_EQ(result.error().code, "TooLarge");
+  EXPECT_EQ(result.error().code, ErrorCode::kResourceExhausted);
 }
 
 TEST(FetchArtifactTest, UnknownSchemeIsInvalid) {
   auto result = fetchArtifact("s3://bucket/model.json", {});
   ASSERT_FALSE(result.has_value());
-  EXPECT_EQ(result.error().code, "InvalidArgument");
+  EXPECT_EQ(result.error().code, ErrorCode::kInvalidArgument);
 }
 
 TEST(FetchArtifactTest, HttpsWithTheRightCaAndHostNameSucceeds) {
@@ -63,7 +63,7 @@ TEST(FetchArtifactTest, HttpsRefusesAServerTheTrustStoreDoesNotKnow) {
   TlsServer server(pki, "model-bytes");
   auto result = fetchArtifact(fmt::format("https://localhost:{}/m.json", server.port()), {});
   ASSERT_FALSE(result.has_value());
-  EXPECT_EQ(result.error().code, "Unavailable");
+  EXPECT_EQ(result.error().code, ErrorCode::kUnavailable);
   EXPECT_NE(result.error().message.find("TLS handshake"), std::string::npos)
       << result.error().message;
 }
@@ -89,7 +89,7 @@ TEST(FetchArtifactTest, HttpsBodyOverTheLimitIsTooLarge) {
   options.max_bytes = 10;
   auto result = fetchArtifact(fmt::format("https://localhost:{}/m.json", server.port()), options);
   ASSERT_FALSE(result.has_value()) << result->size();
-  EXPECT_EQ(result.error().code, "TooLarge");
+  EXPECT_EQ(result.error().code, ErrorCode::kResourceExhausted);
 }
 
 TEST(Sha256Test, MatchesTheKnownDigest) {
@@ -111,7 +111,7 @@ TEST(LoadModelTest, ChecksumMismatchNeverReturnsARuntime) {
   source.sha256 = std::string(64, '0');
   auto runtime = loadModel(source);
   ASSERT_FALSE(runtime.has_value());
-  EXPECT_EQ(runtime.error().code, "ChecksumMismatch");
+  EXPECT_EQ(runtime.error().code, ErrorCode::kDataLoss);
 }
 
 TEST(LoadModelTest, CorruptArtifactFailsWithTheLoadStep) {

@@ -85,9 +85,10 @@ TEST(GuardedLoadTest, ProbesWhileOtherThreadsPredict) {
 }
 
 TEST(RunInChildTest, ReturnsTheWorksErrorCodeAndMessage) {
-  auto status = runInChild([] { return Status(fail("InvalidArgument", "bad\nmodel")); }, {});
+  auto status =
+      runInChild([] { return Status(fail(ErrorCode::kInvalidArgument, "bad\nmodel")); }, {});
   ASSERT_FALSE(status.has_value());
-  EXPECT_EQ(status.error().code, "InvalidArgument");
+  EXPECT_EQ(status.error().code, ErrorCode::kInvalidArgument);
   EXPECT_EQ(status.error().message, "bad\nmodel");
 }
 
@@ -113,7 +114,7 @@ TEST(RunInChildTest, KillsAChildThatOutlivesTheTimeout) {
       },
       limits);
   ASSERT_FALSE(status.has_value());
-  EXPECT_EQ(status.error().code, "DeadlineExceeded");
+  EXPECT_EQ(status.error().code, ErrorCode::kDeadlineExceeded);
   EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
 }
 

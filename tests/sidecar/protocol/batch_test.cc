@@ -76,7 +76,7 @@ class AssembleBatchErrorTest : public ::testing::TestWithParam<BadBatch> {};
 TEST_P(AssembleBatchErrorTest, NamesTheInputAndTheExpectation) {
   auto batch = assemble(GetParam().body, GetParam().layout, "region");
   ASSERT_FALSE(batch.has_value()) << GetParam().what;
-  EXPECT_EQ(batch.error().code, "InvalidArgument");
+  EXPECT_EQ(batch.error().code, ErrorCode::kInvalidArgument);
   EXPECT_NE(batch.error().message.find(GetParam().message), std::string::npos)
       << GetParam().what << ": " << batch.error().message;
 }

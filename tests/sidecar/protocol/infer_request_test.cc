@@ -14,7 +14,7 @@ std::string errorOf(std::string_view body) {
   auto parsed = parseInferRequest(body);
   EXPECT_FALSE(parsed.has_value()) << body;
   if (parsed) return "";
-  EXPECT_EQ(parsed.error().code, "InvalidArgument");
+  EXPECT_EQ(parsed.error().code, ErrorCode::kInvalidArgument);
   return parsed.error().message;
 }
 

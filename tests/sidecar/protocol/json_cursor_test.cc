@@ -146,7 +146,7 @@ TEST(JsonCursorTest, SyntaxErrorsSayWhereAndWhat) {
   JsonCursor json(R"({"a":[1,]})");
   auto skipped = json.skipValue();
   ASSERT_FALSE(skipped);
-  EXPECT_EQ(skipped.error().code, "InvalidArgument");
+  EXPECT_EQ(skipped.error().code, ErrorCode::kInvalidArgument);
   EXPECT_EQ(skipped.error().message,
             "request body is not valid JSON (at byte 8: expected a value)");
 }

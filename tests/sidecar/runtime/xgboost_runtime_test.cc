@@ -110,7 +110,7 @@ TEST(XGBoostRuntimeTest, RejectsRowsThatDoNotMatchTheFeatureCount) {
   const std::vector<float> seven(7, 0.5f);
   auto result = runtime->predict(seven, 1, PredictKind::kValue);
   ASSERT_FALSE(result.has_value());
-  EXPECT_EQ(result.error().code, "InvalidArgument");
+  EXPECT_EQ(result.error().code, ErrorCode::kInvalidArgument);
 }
 
 TEST(XGBoostRuntimeTest, GarbageArtifactFailsToLoadWithTheLibraryReason) {
@@ -125,7 +125,7 @@ TEST(XGBoostRuntimeTest, GarbageArtifactFailsToLoadWithTheLibraryReason) {
 TEST(RuntimeFactoryTest, UnknownRuntimeNamesTheKnownOnes) {
   auto runtime = makeRuntime("onnx");
   ASSERT_FALSE(runtime.has_value());
-  EXPECT_EQ(runtime.error().code, "InvalidArgument");
+  EXPECT_EQ(runtime.error().code, ErrorCode::kInvalidArgument);
   EXPECT_NE(runtime.error().message.find("xgboost"), std::string::npos);
 }
 
