@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+#include <utility>
+
 #include "tests/fakes/fake_kube.h"
 
 namespace aviary::router {
@@ -318,6 +321,55 @@ TEST(GatewayApiRoutePatchTest, RefusesWhatItCannotDo) {
 
 // --- GatewayApiRouter on FakeKube -----------------------------------------------------------
 
+// FakeKube seen through the router's eyes: counts the patches sent (FakeKube, like the API server,
+// records no write for a patch that changes nothing), and can let a user's tool write the route
+// just before the next patch, so that patch loses the race.
+class SpyKube final : public kube::KubeClient {
+ public:
+  explicit SpyKube(std::shared_ptr<FakeKube> kube) : kube_(std::move(kube)) {}
+
+  int patches() const { return patches_; }
+  void raceBeforeNextPatch(std::function<void(FakeKube&)> user_write) {
+    user_write_ = std::move(user_write);
+  }
+
+  Result<Json> get(const kube::ResourceRef& ref) override { return kube_->get(ref); }
+  Result<kube::ObjectList> list(const kube::ResourceRef& ref, const kube::ListOptions& o) override {
+    return kube_->list(ref, o);
+  }
+  Result<Json> create(const kube::ResourceRef& ref, const Json& o) override {
+    return kube_->create(ref, o);
+  }
+  Result<Json> update(const kube::ResourceRef& ref, const Json& o) override {
+    return kube_->update(ref, o);
+  }
+  Result<Json> updateStatus(const kube::ResourceRef& ref, const Json& o) override {
+    return kube_->updateStatus(ref, o);
+  }
+  Result<Json> patch(const kube::ResourceRef& ref, kube::PatchType type, const Json& patch,
+                     const kube::PatchOptions& options) override {
+    ++patches_;
+    if (user_write_) std::exchange(user_write_, nullptr)(*kube_);
+    return kube_->patch(ref, type, patch, options);
+  }
+  Result<Json> patchStatus(const kube::ResourceRef& ref, kube::PatchType type, const Json& patch,
+                           const kube::PatchOptions& options) override {
+    return kube_->patchStatus(ref, type, patch, options);
+  }
+  Status remove(const kube::ResourceRef& ref, const kube::DeleteOptions& o) override {
+    return kube_->remove(ref, o);
+  }
+  Status watch(const kube::ResourceRef& ref, const kube::WatchOptions& o,
+               const kube::WatchHandler& h, std::stop_token stop) override {
+    return kube_->watch(ref, o, h, stop);
+  }
+
+ private:
+  std::shared_ptr<FakeKube> kube_;
+  int patches_ = 0;
+  std::function<void(FakeKube&)> user_write_;
+};
+
 class GatewayApiRouterTest : public ::testing::Test {
  protected:
   Json create(const Json& object) {
@@ -331,7 +383,8 @@ class GatewayApiRouterTest : public ::testing::Test {
   std::size_t writes() const { return kube_->writes().size(); }
 
   std::shared_ptr<FakeKube> kube_ = std::make_shared<FakeKube>();
-  GatewayApiRouter router_{kube_};
+  std::shared_ptr<SpyKube> spy_ = std::make_shared<SpyKube>(kube_);
+  GatewayApiRouter router_{spy_};
   RouteTarget target_ = churnTarget();
 };
 
@@ -383,8 +436,9 @@ TEST_F(GatewayApiRouterTest, SetWeightWritesOnlyAviarysWeightsAndOnlyWhenTheyDif
   EXPECT_EQ(after["spec"], expected_spec) << after["spec"].dump(2);
   EXPECT_EQ(router_.observe(target_)->weight, 40);
 
-  // At steady state nothing is written, however often it is asked.
+  // At steady state nothing is sent, however often it is asked.
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(router_.setWeight(target_, 40).has_value());
+  EXPECT_EQ(spy_->patches(), 1);
   EXPECT_EQ(writes(), 2u);
   EXPECT_EQ(live()["metadata"]["resourceVersion"], after["metadata"]["resourceVersion"]);
 }
@@ -393,6 +447,7 @@ TEST_F(GatewayApiRouterTest, SetMirrorAddsAndRemovesOnlyAviarysFilter) {
   Json before = create(busyRoute());
   ASSERT_TRUE(router_.setMirror(target_, true).has_value());
   ASSERT_TRUE(router_.setMirror(target_, true).has_value());
+  EXPECT_EQ(spy_->patches(), 1);
   EXPECT_EQ(writes(), 2u);
   Json filters = live()["spec"]["rules"][1]["filters"];
   ASSERT_EQ(filters.size(), 2u);
@@ -402,6 +457,7 @@ TEST_F(GatewayApiRouterTest, SetMirrorAddsAndRemovesOnlyAviarysFilter) {
 
   ASSERT_TRUE(router_.setMirror(target_, false).has_value());
   ASSERT_TRUE(router_.setMirror(target_, false).has_value());
+  EXPECT_EQ(spy_->patches(), 2);
   EXPECT_EQ(writes(), 3u);
   EXPECT_EQ(live()["spec"], before["spec"]);
   EXPECT_EQ(router_.observe(target_)->mirror, false);
@@ -418,6 +474,7 @@ TEST_F(GatewayApiRouterTest, FinalizeGivesAllTrafficBackToStableAndStopsTheMirro
   EXPECT_EQ(live()["spec"], expected_spec) << live()["spec"].dump(2);
   EXPECT_EQ(writes(), 4u);  // create, weight, mirror, finalize (one write for both)
   ASSERT_TRUE(router_.finalize(target_).has_value());
+  EXPECT_EQ(spy_->patches(), 3);
   EXPECT_EQ(writes(), 4u);
 }
 
@@ -425,6 +482,7 @@ TEST_F(GatewayApiRouterTest, FinalizeSucceedsWhenNothingOfAviarysIsLeft) {
   EXPECT_TRUE(router_.finalize(target_).has_value()) << "no route";
   create(route(Json::array({rule(Json::array({backend("churn")}))})));
   EXPECT_TRUE(router_.finalize(target_).has_value()) << "a route without aviary's backends";
+  EXPECT_EQ(spy_->patches(), 0);
   EXPECT_EQ(writes(), 1u);
 }
 
@@ -460,56 +518,16 @@ TEST_F(GatewayApiRouterTest, OneConflictIsRetriedTwoAreReturned) {
   EXPECT_EQ(router_.observe(target_)->weight, 20);
 }
 
-// A KubeClient whose first patch loses a race: just before it, a user's tool rewrites the route.
-class RacingKube final : public kube::KubeClient {
- public:
-  RacingKube(std::shared_ptr<FakeKube> kube, std::function<void(FakeKube&)> user_write)
-      : kube_(std::move(kube)), user_write_(std::move(user_write)) {}
-  Result<Json> get(const kube::ResourceRef& ref) override { return kube_->get(ref); }
-  Result<kube::ObjectList> list(const kube::ResourceRef& ref, const kube::ListOptions& o) override {
-    return kube_->list(ref, o);
-  }
-  Result<Json> create(const kube::ResourceRef& ref, const Json& o) override {
-    return kube_->create(ref, o);
-  }
-  Result<Json> update(const kube::ResourceRef& ref, const Json& o) override {
-    return kube_->update(ref, o);
-  }
-  Result<Json> updateStatus(const kube::ResourceRef& ref, const Json& o) override {
-    return kube_->updateStatus(ref, o);
-  }
-  Result<Json> patch(const kube::ResourceRef& ref, kube::PatchType type, const Json& patch,
-                     const kube::PatchOptions& options) override {
-    if (user_write_) std::exchange(user_write_, nullptr)(*kube_);
-    return kube_->patch(ref, type, patch, options);
-  }
-  Result<Json> patchStatus(const kube::ResourceRef& ref, kube::PatchType type, const Json& patch,
-                           const kube::PatchOptions& options) override {
-    return kube_->patchStatus(ref, type, patch, options);
-  }
-  Status remove(const kube::ResourceRef& ref, const kube::DeleteOptions& o) override {
-    return kube_->remove(ref, o);
-  }
-  Status watch(const kube::ResourceRef& ref, const kube::WatchOptions& o,
-               const kube::WatchHandler& h, std::stop_token stop) override {
-    return kube_->watch(ref, o, h, stop);
-  }
-
- private:
-  std::shared_ptr<FakeKube> kube_;
-  std::function<void(FakeKube&)> user_write_;
-};
-
 TEST_F(GatewayApiRouterTest, AConcurrentUserEditSurvivesTheRetry) {
   create(busyRoute());
-  auto racing = std::make_shared<RacingKube>(kube_, [](FakeKube& kube) {
+  spy_->raceBeforeNextPatch([](FakeKube& kube) {
     Json edited = kube.get(kRoutes.named("churn")).value();
     edited["spec"]["hostnames"].push_back("churn.example.org");
     edited["spec"]["rules"][0]["backendRefs"][0]["weight"] = 3;
     ASSERT_TRUE(kube.update(kRoutes.named("churn"), edited).has_value());
   });
-  GatewayApiRouter router(racing);
-  ASSERT_TRUE(router.setWeight(target_, 20).has_value());
+  ASSERT_TRUE(router_.setWeight(target_, 20).has_value());
+  EXPECT_EQ(spy_->patches(), 2);  // the first lost the race
   Json after = live();
   EXPECT_EQ(after["spec"]["hostnames"], Json::array({"churn.example.com", "churn.example.org"}));
   EXPECT_EQ(after["spec"]["rules"][0]["backendRefs"][0]["weight"], 3);
