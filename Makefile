@@ -13,8 +13,12 @@ help: ## List the targets
 deps: ## Install the Debian packages the build needs (idempotent, fast when present)
 	@scripts/install-deps.sh
 
+# ccache keys on paths relative to the checkout, so a fresh clone reuses what another clone compiled.
+export CCACHE_BASEDIR ?= $(CURDIR)
+LAUNCHER = $(if $(shell command -v ccache 2>/dev/null),-DCMAKE_CXX_COMPILER_LAUNCHER=ccache,)
+
 configure: deps
-	@cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) >/dev/null
+	@cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) $(LAUNCHER) >/dev/null
 
 build: configure ## Build every library, binary and test
 	@cmake --build $(BUILD_DIR) -j $(JOBS)

@@ -9,6 +9,7 @@ build_packages=(
   libcpprest-dev libssl-dev libboost-dev libyaml-cpp-dev nlohmann-json3-dev
   prometheus-cpp-dev libspdlog-dev libfmt-dev libxgboost-dev
   libgtest-dev libgmock-dev
+  ccache   # rebuilds after a clean clone or a branch switch reuse earlier compiles
   openssl  # the sidecar's https tests make a throwaway CA with the openssl command
 )
 
