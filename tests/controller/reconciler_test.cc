@@ -135,7 +135,7 @@ TEST_F(ReconcilerTest, NewModelDeploymentReachesSucceededWithItsObjects) {
   for (const std::string name : {"churn", "churn-stable", "churn-canary"}) {
     EXPECT_TRUE(kube_->get(res::kServices.in("ml").named(name))) << name;
   }
-  EXPECT_EQ(router_->route("ml", "churn").weight, 0);
+  EXPECT_EQ(router_->state(kKey).weight, 0);
 }
 
 TEST_F(ReconcilerTest, SettledObjectCausesNoWrites) {
@@ -143,7 +143,7 @@ TEST_F(ReconcilerTest, SettledObjectCausesNoWrites) {
   ASSERT_TRUE(runUntil([](const auto& s) { return phaseIs(s, Phase::kSucceeded); }));
   ASSERT_TRUE(reconciler_->reconcile(kKey));  // whatever the last round left to say
   const auto writes = kube_->writes().size();
-  const auto route_writes = router_->route("ml", "churn").writes;
+  const auto route_writes = router_->writeCalls();
 
   for (int i = 0; i < 3; ++i) {
     auto result = reconciler_->reconcile(kKey);
@@ -151,7 +151,7 @@ TEST_F(ReconcilerTest, SettledObjectCausesNoWrites) {
     EXPECT_EQ(result->requeue_after.count(), 0);
   }
   EXPECT_EQ(kube_->writes().size(), writes);
-  EXPECT_EQ(router_->route("ml", "churn").writes, route_writes);
+  EXPECT_EQ(router_->writeCalls(), route_writes);
 }
 
 TEST_F(ReconcilerTest, NewRevisionIsPromotedThroughItsSteps) {
@@ -162,7 +162,7 @@ TEST_F(ReconcilerTest, NewRevisionIsPromotedThroughItsSteps) {
 
   std::vector<std::int32_t> weights;
   ASSERT_TRUE(runUntil([&](const auto& s) {
-    const auto w = router_->route("ml", "churn").weight;
+    const auto w = router_->state(kKey).weight.value_or(-1);
     if (weights.empty() || weights.back() != w) weights.push_back(w);
     return phaseIs(s, Phase::kSucceeded) && s.stable_revision != v1;
   }));
@@ -185,7 +185,7 @@ TEST_F(ReconcilerTest, FailingMetricRollsBack) {
 
   ASSERT_TRUE(runUntil([](const auto& s) { return phaseIs(s, Phase::kFailed); }));
   EXPECT_EQ(status().stable_revision, v1);
-  EXPECT_EQ(router_->route("ml", "churn").weight, 0);
+  EXPECT_EQ(router_->state(kKey).weight, 0);
   EXPECT_EQ(revisionOf(deployment("churn-stable")), v1);
   EXPECT_EQ(deployment("churn-canary")["spec"]["replicas"], 0);
   ASSERT_FALSE(status().history.empty());
@@ -210,7 +210,7 @@ TEST_F(ReconcilerTest, InvalidSpecIsRecordedAndNothingElseIsWritten) {
     EXPECT_EQ(write.find(" deployments.apps "), std::string::npos) << write;
     EXPECT_EQ(write.find(" services "), std::string::npos) << write;
   }
-  EXPECT_EQ(router_->route("ml", "churn").writes, 0);
+  EXPECT_EQ(router_->writeCalls(), 0);
 }
 
 TEST_F(ReconcilerTest, UnsupportedProviderIsAnInvalidSpec) {
@@ -226,13 +226,13 @@ TEST_F(ReconcilerTest, DeletionGivesTrafficBackThenRemovesTheFinalizer) {
   create(modelDeployment());
   ASSERT_TRUE(runUntil([](const auto& s) { return phaseIs(s, Phase::kSucceeded); }));
   editSpec([](Json& spec) { spec["model"]["uri"] = "file:///models/churn/v2/model.json"; });
-  ASSERT_TRUE(runUntil([&](const auto&) { return router_->route("ml", "churn").weight == 20; }));
+  ASSERT_TRUE(runUntil([&](const auto&) { return router_->state(kKey).weight == 20; }));
 
   ASSERT_TRUE(kube_->remove(res::kModelDeployments.in("ml").named("churn")));
   ASSERT_TRUE(kube_->get(res::kModelDeployments.in("ml").named("churn")));  // held by finalizer
   ASSERT_TRUE(reconciler_->reconcile(kKey));
-  EXPECT_TRUE(router_->route("ml", "churn").finalized);
-  EXPECT_EQ(router_->route("ml", "churn").weight, 0);
+  EXPECT_EQ(router_->finalized(), std::vector<std::string>{kKey});
+  EXPECT_EQ(router_->state(kKey).weight, 0);
   EXPECT_FALSE(kube_->get(res::kModelDeployments.in("ml").named("churn")));
   ASSERT_TRUE(reconciler_->reconcile(kKey));  // gone: nothing to do
 }
