@@ -64,6 +64,8 @@ controller_ensure() {
   with_controller_lock ensure
 }
 
+controller_dead() { ! process_alive "${CONTROLLER}"; }
+
 # controller_kill: SIGKILL, as a node failure or the OOM killer would; no chance to finish a write.
 controller_kill() {
   # shellcheck disable=SC2317
@@ -73,7 +75,7 @@ controller_kill() {
     pid="$(cat "${f}")"
     log "SIGKILL to aviary-controller (pid ${pid})"
     kill -KILL "${pid}"
-    wait_until 10 "aviary-controller to die" bash -c "! kill -0 ${pid} 2>/dev/null" ||
+    wait_until 10 "aviary-controller to die" controller_dead ||
       fail "aviary-controller (pid ${pid}) survived SIGKILL"
     rm -f "${f}" "${f}.start"
   }
@@ -83,14 +85,17 @@ controller_kill() {
 # md_json NS NAME: the ModelDeployment as JSON (nothing if it does not exist).
 md_json() { kc get modeldeployments.aviary.dev "$2" -n "$1" -o json 2>/dev/null; }
 
-# md_summary NS NAME: one line: phase, step, weight, revisions, conditions that are True.
-md_summary() {
-  md_json "$1" "$2" | jq -r '.status // {} |
+# md_summary NS NAME: one line: phase, step, weight, revisions, conditions that are True. summary_of JSON:
+# the same of a ModelDeployment already read.
+summary_of() {
+  [[ -n "$1" ]] || { echo "(no ModelDeployment)"; return 0; }
+  jq -r '.status // {} |
     "phase=\(.phase) step=\(.currentStep) weight=\(.canaryWeight) stable=\(.stableRevision) " +
     "canary=\(.canaryRevision) failedChecks=\(.failedChecks) conditions=" +
-    ([.conditions // [] | .[] | select(.status == "True") | "\(.type)/\(.reason)"] | join(","))' 2>/dev/null ||
-    echo "(no ModelDeployment $1/$2)"
+    ([.conditions // [] | .[] | select(.status == "True") | "\(.type)/\(.reason)"] | join(","))' \
+    <<<"$1" 2>/dev/null || echo "(no ModelDeployment)"
 }
+md_summary() { summary_of "$(md_json "$1" "$2")"; }
 
 # md_wait TIMEOUT NS NAME DESCRIPTION JQ: waits until JQ holds of the ModelDeployment's JSON (polling twice a
 # second); fails with what it saw otherwise. Sets MD to the last JSON read.
@@ -100,11 +105,11 @@ md_wait() {
   while true; do
     MD="$(md_json "${ns}" "${name}" || true)"
     if [[ -n "${MD}" ]] && jq -e "${cond}" <<<"${MD}" >/dev/null 2>&1; then
-      log "${ns}/${name}: ${what} ($(md_summary "${ns}" "${name}"))"
+      log "${ns}/${name}: ${what} ($(summary_of "${MD}"))"
       return 0
     fi
     ((SECONDS < deadline)) || fail "${ns}/${name}: after ${timeout}s, still not ${what} (${cond}); it is" \
-      "$(md_summary "${ns}" "${name}")"
+      "$(summary_of "${MD}")"
     sleep 0.5
   done
 }
@@ -116,10 +121,10 @@ md_hold() {
   while ((SECONDS < until_s)); do
     MD="$(md_json "${ns}" "${name}" || true)"
     jq -e "${cond}" <<<"${MD}" >/dev/null 2>&1 ||
-      fail "${ns}/${name}: expected ${what} (${cond}) for ${seconds}s; it is $(md_summary "${ns}" "${name}")"
+      fail "${ns}/${name}: expected ${what} (${cond}) for ${seconds}s; it is $(summary_of "${MD}")"
     sleep 0.5
   done
-  log "${ns}/${name}: ${what} for ${seconds}s ($(md_summary "${ns}" "${name}"))"
+  log "${ns}/${name}: ${what} for ${seconds}s ($(summary_of "${MD}"))"
 }
 
 # md_field NS NAME JQ: one value of the ModelDeployment.

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# (k) A spec that the CRD schema accepts but aviary's validation refuses (analysis.interval 0s; the schema
-# only checks the duration's syntax) gets Stalled=True reason InvalidSpec naming spec.analysis.interval, a
-# Warning Event saying the same, and touches nothing: no Deployment, no Service, and the user's HTTPRoute
-# unchanged.
+# (k) A spec that the CRD schema accepts but aviary refuses: analysis.interval "2000000000ms" has the
+# schema's duration syntax and is at least 1s (its CEL rule), but aviary reads no duration of more than 10^9
+# units. It gets Stalled=True reason InvalidSpec naming spec.analysis.interval, a Warning Event saying the
+# same, and touches nothing: no Deployment, no Service, and the user's HTTPRoute unchanged.
 # shellcheck source=e2e/lib/scenario.sh
 source "$(dirname "$0")/../lib/scenario.sh"
 # shellcheck source=e2e/lib/controller.sh
@@ -14,7 +14,7 @@ on_failure "${ns}" "${name}"
 controller_ensure
 route_create "${ns}" "${name}"
 route_version="$(kc get httproute "${name}" -n "${ns}" -o jsonpath='{.metadata.resourceVersion}')"
-md_manifest "${name}" --provider gatewayAPI --interval 0s | md_apply "${ns}"
+md_manifest "${name}" --provider gatewayAPI --interval 2000000000ms | md_apply "${ns}"
 md_wait 30 "${ns}" "${name}" "Stalled with InvalidSpec" "$(cond Stalled) | .status == \"True\" and .reason == \"InvalidSpec\""
 message="$(jq -r "$(cond Stalled).message" <<<"${MD}")"
 log "Stalled: ${message}"
