@@ -22,18 +22,21 @@ class FakeRouter final : public router::Router {
   Status setWeight(const router::RouteTarget& target, std::int32_t canary_percent) override {
     std::lock_guard lock(mutex_);
     if (auto failure = takeFailure("setWeight")) return fail(*failure);
+    ++write_calls_;
     entry(key(target)).weight = canary_percent;
     return {};
   }
   Status setMirror(const router::RouteTarget& target, bool enabled) override {
     std::lock_guard lock(mutex_);
     if (auto failure = takeFailure("setMirror")) return fail(*failure);
+    ++write_calls_;
     entry(key(target)).mirror = enabled;
     return {};
   }
   Status finalize(const router::RouteTarget& target) override {
     std::lock_guard lock(mutex_);
     if (auto failure = takeFailure("finalize")) return fail(*failure);
+    ++write_calls_;
     routes_[key(target)] = {.weight = 0, .mirror = false};
     finalized_.push_back(key(target));
     return {};
@@ -49,6 +52,11 @@ class FakeRouter final : public router::Router {
   router::RouteState state(const std::string& key) const {
     std::lock_guard lock(mutex_);
     return stateLocked(key);
+  }
+  // Successful setWeight, setMirror and finalize calls so far, for every target.
+  int writeCalls() const {
+    std::lock_guard lock(mutex_);
+    return write_calls_;
   }
   // The targets finalize() succeeded for, in order.
   std::vector<std::string> finalized() const {
@@ -79,6 +87,7 @@ class FakeRouter final : public router::Router {
   std::map<std::string, router::RouteState> routes_;
   std::map<std::string, std::vector<Error>> failures_;
   std::vector<std::string> finalized_;
+  int write_calls_ = 0;
 };
 
 }  // namespace aviary::testing

@@ -1205,6 +1205,49 @@ TEST(DecideTest, ManualRequests) {
        promoteAt(50),
        {"RequestIgnored"},
        {}},
+      {"PauseWhilePausedIsIgnoredWithAWarning",
+       kSteps,
+       withRequests(user_paused, pauseRequest(true)),
+       world,
+       at(1),
+       Phase::kPaused,
+       holdAt(10),
+       {"RequestIgnored"},
+       {{"Reconciling", "True/Paused"}}},
+      {"ResumeWhileRunningIsIgnoredWithAWarning",
+       kSteps,
+       withRequests(running(1, 10), pauseRequest(false)),
+       world,
+       at(1),
+       Phase::kProgressing,
+       holdAt(10),
+       {"RequestIgnored"},
+       {},
+       [](const Decision& d) { EXPECT_EQ(d.status.step_started_at, at(0)); }},
+      {"PromoteFullRefusesAPauseSentWithIt",
+       kSteps,
+       withRequests(running(1, 10),
+                    api::ManualRequests{.promote = api::PromoteRequest::kFull, .paused = true}),
+       world,
+       at(1),
+       Phase::kPromoting,
+       promoteAt(10),
+       {"RequestIgnored", "Promoting"},
+       {},
+       [](const Decision& d) { EXPECT_FALSE(d.status.paused_by_user); }},
+      {"RefusedPromoteKeepsTheUserPause",
+       kSteps,
+       withRequests(user_paused, promote(api::PromoteRequest::kStep)),
+       seen(kCanary, healthy(kStable), partly(kCanary, 1), 10),
+       at(1),
+       Phase::kPaused,
+       holdAt(10),
+       {"RequestIgnored"},
+       {{"Reconciling", "True/Paused"}},
+       [](const Decision& d) {
+         EXPECT_TRUE(d.status.paused_by_user);
+         EXPECT_EQ(d.status.current_step, 1);
+       }},
   });
 }
 
@@ -1562,6 +1605,62 @@ TEST(DecideTest, RolloutEndingInARollbackStartsTheNextRevision) {
          EXPECT_EQ(d.status.history.back().revision, kCanary);
        }},
   });
+}
+
+TEST(DecideTest, SupersededReplicasCanaryScalesToZeroBeforeItIsReTemplated) {
+  const auto spec = replicaSteps();
+  const auto world = [](RoleObservation stable, RoleObservation canary) {
+    return seen(kNext, std::move(stable), std::move(canary), std::nullopt);
+  };
+  runCases({
+      {"StableTakesBackAllReplicasFirst",
+       spec,
+       running(1, 50),
+       world(healthy(kStable, 2), healthy(kCanary, 2)),
+       at(1),
+       Phase::kProgressing,
+       {ensureStable(kStable, 4), SetWeight{0}, ensureCanary(kCanary, 2)},
+       {},
+       {}},
+      {"CanaryScalesToZeroOnceTheStableCarries",
+       spec,
+       running(1, 0),
+       world(healthy(kStable, 4), healthy(kCanary, 2)),
+       at(2),
+       Phase::kProgressing,
+       {ensureStable(kStable, 4), SetWeight{0}, ensureCanary(kCanary, 0)},
+       {},
+       {}},
+      {"ReTemplatedOnceTheCanaryRunsNoPod",
+       spec,
+       running(1, 0),
+       world(healthy(kStable, 4), RoleObservation{.exists = true, .revision = kCanary}),
+       at(3),
+       Phase::kProgressing,
+       {ensureStable(kStable, 4), ensureCanary(kNext, 0), SetWeight{0}},
+       {"RolloutRestarted"},
+       {},
+       [](const Decision& d) { EXPECT_EQ(d.status.canary_revision, kNext); }},
+  });
+}
+
+TEST(DecideTest, DecidingOnItsOwnOutputRepeatsNothingInTheNewStates) {
+  auto delayed = kAnalysed;
+  delayed.strategy.scale_down_delay = seconds{30};
+  const std::vector<std::pair<api::ModelDeploymentStatus, Observations>> starts = {
+      {running(2, 50), seen(kNext, healthy(kStable), healthy(kCanary), 50)},
+      {withPhase(running(3, 0), Phase::kPromoting),
+       seen(kCanary, healthy(kCanary), healthy(kCanary), 0)},
+      {rollingBack(0, api::Outcome::kRolledBack, "FailedChecks"), bothHealthy(0)},
+      {holdingSince(noDataRoundAt(running(1, 10), at(61)), at(-600)),
+       withRound(bothHealthy(10), std::nullopt)},
+      {holdingSince(rollingBack(10, api::Outcome::kRolledBack, "FailedChecks"), at(-600)),
+       seen(kCanary, starting(kStable), healthy(kCanary), 10)},
+  };
+  for (const auto& [status, world] : starts) {
+    const auto once = decide(delayed, status, world, at(100));
+    expectReplayAgrees(once, decide(delayed, once.status, world, at(100)));
+  }
 }
 
 // ---- the shadow stage ---------------------------------------------------------------------------
@@ -1940,6 +2039,10 @@ TEST(AnalysisDueTest, OneIntervalAfterTheStepAndThePreviousRound) {
   for (const auto& row : rows) {
     EXPECT_EQ(analysisDue(row.spec, row.status, row.now), row.want) << row.name;
   }
+  EXPECT_EQ(nextAnalysisAt(kAnalysed, running(1, 10)), at(30));
+  EXPECT_EQ(nextAnalysisAt(kAnalysed, passedRoundAt(running(1, 10), at(20))), at(50));
+  EXPECT_EQ(nextAnalysisAt(kSteps, running(1, 10)), std::nullopt);
+  EXPECT_EQ(nextAnalysisAt(kAnalysed, succeeded(kStable)), std::nullopt);
 }
 
 }  // namespace
