@@ -45,9 +45,9 @@ expect_rolled_back() {
 promote_scenario() {
   local provider="$1" ns name=churn
   ns="e2e-promote-$(provider_short "${provider}")"
+  controller_ensure  # first: it finalizes what a previous run left in the namespace
   fresh_namespace "${ns}"
   on_failure "${ns}" "${name}"
-  controller_ensure
   first_rollout "${ns}" "${name}" "${provider}"
   md_record "${ns}" "${name}" "${STATUS_LOG}"
   traffic_start "${ns}" "${name}" "${provider}"
@@ -86,9 +86,9 @@ first_error_sample() {
 rollback_errors_scenario() {
   local provider="$1" ns name=churn cut_log interval_s=5
   ns="e2e-errors-$(provider_short "${provider}")"
+  controller_ensure  # first: it finalizes what a previous run left in the namespace
   fresh_namespace "${ns}"
   on_failure "${ns}" "${name}"
-  controller_ensure
   first_rollout "${ns}" "${name}" "${provider}"
   md_record "${ns}" "${name}" "${STATUS_LOG}"
   cut_log="$(mktemp)"
@@ -143,9 +143,9 @@ rollback_latency_scenario() {
   local provider="$1" ns name=churn
   ns="e2e-latency-$(provider_short "${provider}")"
   ensure_slow_model
+  controller_ensure  # first: it finalizes what a previous run left in the namespace
   fresh_namespace "${ns}"
   on_failure "${ns}" "${name}"
-  controller_ensure
   first_rollout "${ns}" "${name}" "${provider}"
   md_record "${ns}" "${name}" "${STATUS_LOG}"
   # A slow answer costs a core for ~0.3 s: 3 requests a second keep the machine usable for the others.

@@ -9,9 +9,9 @@ source "$(dirname "$0")/../lib/scenario.sh"
 source "${E2E_DIR}/lib/controller.sh"
 ns=e2e-invalid-spec name=churn
 
+controller_ensure  # first: it finalizes what a previous run left in the namespace
 fresh_namespace "${ns}"
 on_failure "${ns}" "${name}"
-controller_ensure
 route_create "${ns}" "${name}"
 route_version="$(kc get httproute "${name}" -n "${ns}" -o jsonpath='{.metadata.resourceVersion}')"
 md_manifest "${name}" --provider gatewayAPI --interval 2000000000ms | md_apply "${ns}"

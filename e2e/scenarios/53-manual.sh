@@ -11,9 +11,9 @@ source "${E2E_DIR}/lib/controller.sh"
 ns=e2e-manual name=churn provider=replicas
 steps='[{pause: {duration: 1h}}, {setWeight: 50}, {pause: {}}, {setWeight: 100}, {pause: {duration: 1h}}]'
 
+controller_ensure  # first: it finalizes what a previous run left in the namespace
 fresh_namespace "${ns}"
 on_failure "${ns}" "${name}"
-controller_ensure
 first_rollout "${ns}" "${name}" "${provider}" --metrics '[]'
 md_record "${ns}" "${name}" "${STATUS_LOG}"
 new_revision "${ns}" "${name}" "${provider}" --version 2 --model churn/v2 --metrics '[]' --steps "${steps}"

@@ -9,9 +9,9 @@ source "$(dirname "$0")/../lib/scenario.sh"
 source "${E2E_DIR}/lib/controller.sh"
 ns=e2e-new-revision name=churn provider=gatewayAPI
 
+controller_ensure  # first: it finalizes what a previous run left in the namespace
 fresh_namespace "${ns}"
 on_failure "${ns}" "${name}"
-controller_ensure
 first_rollout "${ns}" "${name}" "${provider}"
 md_record "${ns}" "${name}" "${STATUS_LOG}"
 traffic_start "${ns}" "${name}" "${provider}"

@@ -11,9 +11,9 @@ source "${E2E_DIR}/lib/controller.sh"
 source "${E2E_DIR}/lib/rollouts.sh"
 ns=e2e-controller-kill name=churn provider=gatewayAPI
 
+controller_ensure  # first: it finalizes what a previous run left in the namespace
 fresh_namespace "${ns}"
 on_failure "${ns}" "${name}"
-controller_ensure
 first_rollout "${ns}" "${name}" "${provider}"
 md_record "${ns}" "${name}" "${STATUS_LOG}"
 traffic_start "${ns}" "${name}" "${provider}"

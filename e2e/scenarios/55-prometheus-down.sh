@@ -17,9 +17,9 @@ restart_prometheus() {
     "${E2E_DIR}/dataplane/prometheus.sh" start
   fi
 }
+controller_ensure  # first: it finalizes what a previous run left in the namespace
 fresh_namespace "${ns}"
 on_failure "${ns}" "${name}"
-controller_ensure
 first_rollout "${ns}" "${name}" "${provider}"
 md_record "${ns}" "${name}" "${STATUS_LOG}"
 traffic_start "${ns}" "${name}" "${provider}"
