@@ -18,11 +18,13 @@ on_failure "${ns}" "${name}"
 first_rollout "${ns}" "${name}" "${provider}"
 md_record "${ns}" "${name}" "${STATUS_LOG}"
 # The same model under a new version label: only its inputs differ.
+t0="${EPOCHREALTIME}"
 new_revision "${ns}" "${name}" "${provider}" --version 1-drift \
   --metrics '[{name: drift-ks, builtin: featureDriftKS, max: 0.3}, {name: error-rate, builtin: errorRate, max: 5}]'
 traffic_start "${ns}" "${name}" "${provider}" --revision-body "${REV2}=${BODIES_DIR}/drifted.json"
-expect_rolled_back "${ns}" "${name}" "${provider}" drift-ks featureDriftKS
-wait_prom 10 "max(max_over_time(aviary_feature_drift{namespace=\"${ns}\",revision=\"${REV2}\",stat=\"ks\"}[10m]))" '. > 0.3'
-log "largest KS of the stable: $(prom_query "max(max_over_time(aviary_feature_drift{namespace=\"${ns}\",revision=\"${REV1}\",stat=\"ks\"}[10m]))")"
+expect_rolled_back "${ns}" "${name}" "${provider}"
+wait_prom 10 "max(max_over_time(aviary_feature_drift{namespace=\"${ns}\",revision=\"${REV2}\",stat=\"ks\"}$(since "${t0}")))" '. > 0.3'
+log "largest KS of the stable meanwhile: $(prom_query "max(max_over_time(aviary_feature_drift{namespace=\"${ns}\",revision=\"${REV1}\",stat=\"ks\"}$(since "${t0}")))")"
+expect_gate_named "${ns}" "${name}" drift-ks featureDriftKS
 traffic_stop
 kc delete namespace "${ns}" --wait=false >/dev/null
