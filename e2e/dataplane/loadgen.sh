@@ -118,9 +118,8 @@ summary() {
 stopped=0
 trap 'stopped=1' TERM
 
-# --rate: the next request is due at next_due_us (microseconds of the wall clock).
-gap_us=0
-((rate > 0)) && gap_us=$((1000000 / rate))
+# --rate (may be fractional): the next request is due at next_due_us (microseconds of the wall clock).
+gap_us="$(awk -v r="${rate}" 'BEGIN { printf "%d", (r > 0 ? 1000000 / r : 0) }')"
 next_due_us=0
 pace() {
   ((gap_us > 0)) || return 0

@@ -164,8 +164,9 @@ rollback_latency_scenario() {
   on_failure "${ns}" "${name}"
   first_rollout "${ns}" "${name}" "${provider}"
   md_record "${ns}" "${name}" "${STATUS_LOG}"
-  # A slow answer costs a core for ~0.3 s: 2 requests a second keep the machine usable for the others.
-  traffic_start "${ns}" "${name}" "${provider}" --rate 2
+  # A slow answer costs a core for 0.3-1 s on this machine: 1.5 requests a second (30-50 % to the canary)
+  # keep it usable for the stable and the other scenarios.
+  traffic_start "${ns}" "${name}" "${provider}" --rate 1.5
   t0="${EPOCHREALTIME}"
   new_revision "${ns}" "${name}" "${provider}" --version slow --model generated/slow \
     --metrics '[{name: latency-p99, builtin: latencyP99, max: 100}]'
