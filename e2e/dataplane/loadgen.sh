@@ -3,23 +3,27 @@
 # cluster says traffic is split, as a gateway would:
 #   --httproute NAME        weights of the first rule's backendRefs (Gateway API), each a Service
 #   --virtualservice NAME   weights of the first http route's destinations (Istio), each a Service host
-#   --selector SELECTOR     no mesh: every Running pod matching SELECTOR gets an equal share (replica counts)
-# A Service's pods are found through its selector, and their local addresses in the runner's endpoints/.
-# Bounded: stops after --requests N (default 100) or --duration S (default 60), whichever comes first.
+#   --selector SELECTOR     no mesh: every Running pod matching SELECTOR (k=v[,k=v...]) gets an equal share
+#                           (replica counts)
+# A Service's pods are found through its selector, and their local addresses in the runner's endpoints/. The
+# split is re-read every --refresh S (default 2) with one kubectl call.
+# Bounded: stops after --requests N (default 100) or --duration S (default 60), whichever comes first; --rate R
+# caps it at R requests a second (default: as fast as one curl after another goes). SIGTERM ends it early,
+# still printing the summary.
 # The request body is --body FILE (default: one row of 4 FP32 features); --revision-body REV=FILE sends FILE
 # instead to the pods of revision REV (repeatable), e.g. a drifted population that reaches only the canary.
 # Prints one JSON summary on stdout: {"sent":N,"by_revision":{"REV":{"200":N,...}},"errors":N}.
 #
 # Usage: loadgen.sh --namespace NS (--httproute NAME | --virtualservice NAME | --selector SEL)
 #                   [--model NAME] [--requests N] [--duration S] [--body FILE] [--revision-body REV=FILE]
-#                   [--refresh S]
+#                   [--refresh S] [--rate R]
 set -o errexit -o nounset -o pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=e2e/lib/common.sh
 source "${here}/../lib/common.sh"
 
-ns="" route_kind="" route_name="" model="model" requests=100 duration=60 body_file="" refresh=2
+ns="" route_kind="" route_name="" model="model" requests=100 duration=60 body_file="" refresh=2 rate=0
 declare -A revision_body=()
 while (($#)); do
   case "$1" in
@@ -36,6 +40,7 @@ while (($#)); do
     revision_body["${2%%=*}"]="$(cat "${2#*=}")"
     ;;
   --refresh) refresh="$2" ;;
+  --rate) rate="$2" ;;
   *) die "unknown argument $1" ;;
   esac
   shift 2
@@ -47,63 +52,87 @@ body='{"inputs":[{"name":"input-0","shape":[1,4],"datatype":"FP32","data":[[0.1,
 endpoints="${AVIARY_CLUSTER_DIR}/dataplane/endpoints/${ns}"
 revision_label="${AVIARY_REVISION_LABEL:-aviary.dev/revision}"
 
-# Backends as lines "WEIGHT SELECTOR": the traffic split as the cluster states it now.
-backends() {
-  local services
+# The split as the cluster states it now, as lines "WEIGHT POD=REVISION,POD=REVISION...": one per backend
+# with a weight above 0, listing its Running pods (a Service's through its selector). One kubectl call.
+split_now() {
+  local kinds=pods,services
   case "${route_kind}" in
-  selector)
-    echo "1 ${route_name}"
-    return
-    ;;
-  httproute)
-    services="$(kc get httproute "${route_name}" -n "${ns}" -o json |
-      jq -r '.spec.rules[0].backendRefs // [] | .[] | "\(.weight // 1) \(.name)"')"
-    ;;
-  virtualservice)
-    services="$(kc get virtualservice "${route_name}" -n "${ns}" -o json |
-      jq -r '.spec.http[0].route // [] | (length) as $n | .[] |
-        "\(.weight // (if $n == 1 then 100 else 0 end)) \(.destination.host | split(".")[0])"')"
-    ;;
+  httproute) kinds+=,httproutes.gateway.networking.k8s.io ;;
+  virtualservice) kinds+=,virtualservices.networking.istio.io ;;
   esac
-  local weight svc
-  while read -r weight svc; do
-    [[ -n "${svc}" ]] || continue
-    echo "${weight} $(kc get service "${svc}" -n "${ns}" -o json |
-      jq -r '.spec.selector // {} | to_entries | map("\(.key)=\(.value)") | join(",")')"
-  done <<<"${services}"
-}
-
-# Pods (local address and revision) behind SELECTOR that the runner has a process for.
-pods_of() {
-  kc get pods -n "${ns}" -l "$1" -o json | jq -r --arg rl "${revision_label}" \
-    '.items[] | select(.status.phase == "Running" and .metadata.deletionTimestamp == null)
-     | "\(.metadata.name) \(.metadata.labels[$rl] // "none")"' |
-    while read -r pod rev; do
-      [[ -s "${endpoints}/${pod}" ]] && echo "$(cat "${endpoints}/${pod}") ${rev}"
-    done
+  kc get "${kinds}" -n "${ns}" -o json | jq -r --arg kind "${route_kind}" --arg name "${route_name}" \
+    --arg rl "${revision_label}" '
+    .items as $all
+    | [$all[] | select(.kind == "Pod" and .status.phase == "Running" and .metadata.deletionTimestamp == null)]
+      as $pods
+    | def service_selector($svc): [$all[] | select(.kind == "Service" and .metadata.name == $svc)
+        | .spec.selector // {}][0] // {};
+      def members($sel): if ($sel | length) == 0 then [] else
+        [$pods[] | . as $p | select($sel | to_entries | all(.value == $p.metadata.labels[.key]))] end;
+    (if $kind == "selector" then
+       [{weight: 1, selector: ($name | split(",") | map(split("=") | {(.[0]): (.[1:] | join("="))}) | add)}]
+     elif $kind == "httproute" then
+       [$all[] | select(.kind == "HTTPRoute" and .metadata.name == $name) | .spec.rules[0].backendRefs // []
+        | .[] | {weight: (.weight // 1), selector: service_selector(.name)}]
+     else
+       [$all[] | select(.kind == "VirtualService" and .metadata.name == $name) | .spec.http[0].route // []
+        | (length) as $n | .[]
+        | {weight: (.weight // (if $n == 1 then 100 else 0 end)),
+           selector: service_selector(.destination.host | split(".")[0])}]
+     end)
+    | .[] | select(.weight > 0)
+    | "\(.weight) \([members(.selector)[] | "\(.metadata.name)=\(.metadata.labels[$rl] // "none")"] | join(","))"'
 }
 
 declare -a weights=() targets=()
 total=0
+# Backends with a weight and at least one pod the runner has a process for: weights[i], and targets[i] as
+# "ADDRESS REVISION;ADDRESS REVISION...".
 load_split() {
   weights=() targets=() total=0
-  local weight sel pods
-  while read -r weight sel; do
-    [[ -n "${weight}" ]] || continue
-    ((weight > 0)) || continue
-    pods="$(pods_of "${sel}" | tr '\n' ';')"
+  local weight members pod_rev pods member_list
+  while read -r weight members; do
+    [[ -n "${members}" ]] || continue
+    pods=""
+    IFS=',' read -r -a member_list <<<"${members}"
+    for pod_rev in "${member_list[@]}"; do
+      [[ -s "${endpoints}/${pod_rev%%=*}" ]] && pods+="$(<"${endpoints}/${pod_rev%%=*}") ${pod_rev#*=};"
+    done
     [[ -n "${pods}" ]] || continue
     weights+=("${weight}")
     targets+=("${pods}")
     total=$((total + weight))
-  done < <(backends)
+  done < <(split_now || true)
 }
 
 declare -A counts=()
 sent=0 errors=0
+
+summary() {
+  for k in "${!counts[@]}"; do echo "${k} ${counts[${k}]}"; done |
+    jq -R -s --argjson sent "${sent}" --argjson errors "${errors}" '
+      split("\n") | map(select(length > 0) | split(" ")) |
+      reduce .[] as $e ({}; .[$e[0]][$e[1]] = ($e[2] | tonumber)) |
+      {sent: $sent, by_revision: ., errors: $errors}'
+}
+stopped=0
+trap 'stopped=1' TERM
+
+# --rate (may be fractional): the next request is due at next_due_us (microseconds of the wall clock).
+gap_us="$(awk -v r="${rate}" 'BEGIN { printf "%d", (r > 0 ? 1000000 / r : 0) }')"
+next_due_us=0
+pace() {
+  ((gap_us > 0)) || return 0
+  local now_us=${EPOCHREALTIME/./} wait_us
+  wait_us=$((next_due_us - now_us))
+  ((wait_us > 0)) && sleep "$((wait_us / 1000000)).$(printf '%06d' $((wait_us % 1000000)))"
+  ((next_due_us > now_us)) || next_due_us=${now_us}
+  next_due_us=$((next_due_us + gap_us))
+}
+
 deadline=$((SECONDS + duration))
 next_refresh=0
-while ((sent < requests && SECONDS < deadline)); do
+while ((sent < requests && SECONDS < deadline && !stopped)); do
   if ((SECONDS >= next_refresh)); then
     load_split
     next_refresh=$((SECONDS + refresh))
@@ -113,6 +142,7 @@ while ((sent < requests && SECONDS < deadline)); do
     next_refresh=0
     continue
   fi
+  pace
   r=$((RANDOM * 32768 + RANDOM))
   r=$((r % total))
   i=0
@@ -129,8 +159,4 @@ while ((sent < requests && SECONDS < deadline)); do
   sent=$((sent + 1))
 done
 
-for k in "${!counts[@]}"; do echo "${k} ${counts[${k}]}"; done |
-  jq -R -s --argjson sent "${sent}" --argjson errors "${errors}" '
-    split("\n") | map(select(length > 0) | split(" ")) |
-    reduce .[] as $e ({}; .[$e[0]][$e[1]] = ($e[2] | tonumber)) |
-    {sent: $sent, by_revision: ., errors: $errors}'
+summary

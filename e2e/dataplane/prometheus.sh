@@ -2,7 +2,9 @@
 # Starts (start) or stops (stop) the test bed's Prometheus (Debian's) on a free loopback port.
 # It scrapes every target listed in $AVIARY_CLUSTER_DIR/dataplane/targets/*.json (file_sd) every 2 s; the
 # data-plane runner writes one such file per running pod, labelled namespace/pod/revision/model.
-# Its URL goes to $AVIARY_CLUSTER_DIR/prometheus-url.
+# Its URL goes to $AVIARY_CLUSTER_DIR/prometheus-url. A start after a stop in the same test bed takes the same
+# port again and keeps the stored samples, so the controller and the scenarios find it where it was (the
+# MetricsUnavailable scenario stops and restarts it this way).
 set -o errexit -o nounset -o pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -28,8 +30,15 @@ scrape_configs:
   - files: ['${targets}/*.json']
     refresh_interval: 1s
 EOC
-  local port
-  port="$(free_port)"
+  local port=""
+  if [[ -s "${dir}/prometheus-url" ]]; then
+    port="$(sed -E 's#.*:([0-9]+)$#\1#' "${dir}/prometheus-url")"
+    # Taken meanwhile by something else: wait a little (a socket of the old process closing), then give up.
+    wait_until 20 "port ${port} of the previous Prometheus to be free" \
+      bash -c "! (echo >/dev/tcp/127.0.0.1/${port}) 2>/dev/null" || die "port ${port} is taken"
+  else
+    port="$(free_port)"
+  fi
   start_process prometheus prometheus \
     --config.file "${dir}/prometheus/prometheus.yml" \
     --storage.tsdb.path "${dir}/prometheus/data" \

@@ -30,18 +30,21 @@ md_label="${AVIARY_MD_LABEL:-aviary.dev/modeldeployment}"
 container="${AVIARY_SIDECAR_CONTAINER:-aviary-sidecar}"
 models_dir="${AVIARY_MODELS_DIR:-${REPO_ROOT}/e2e/testdata/models}"
 
-# Pods that should have a process: one line per pod, "NS POD REVISION MD" then the container spec as JSON.
+# Pods that should have a process: one line per pod, "pod-NS_POD<TAB>UID<TAB>" then the pod as JSON
+# (ns, pod, uid, revision, md, standin, spec: the container). One jq for all pods: a pass over dozens of pods
+# must not fork a jq per pod, or the runner alone keeps a core busy.
 desired_pods() {
   local scope=(--all-namespaces)
   [[ -n "${AVIARY_RUNNER_NAMESPACE:-}" ]] && scope=(-n "${AVIARY_RUNNER_NAMESPACE}")
-  kc get pods "${scope[@]}" -l "${revision_label}" -o json | jq -c --arg rl "${revision_label}" \
+  kc get pods "${scope[@]}" -l "${revision_label}" -o json | jq -r --arg rl "${revision_label}" \
     --arg ml "${md_label}" --arg c "${container}" '
     .items[]
     | select(.status.phase == "Running" and .metadata.deletionTimestamp == null)
     | {ns: .metadata.namespace, pod: .metadata.name, uid: .metadata.uid,
        revision: .metadata.labels[$rl], md: (.metadata.labels[$ml] // ""),
        standin: (.metadata.annotations["e2e.aviary.dev/process"] == "standin"),
-       spec: ([.spec.containers[] | select(.name == $c)] + [.spec.containers[0]])[0]}'
+       spec: ([.spec.containers[] | select(.name == $c)] + [.spec.containers[0]])[0]}
+    | "pod-\(.ns)_\(.pod)\t\(.uid)\t\(tojson)"'
 }
 
 start_pod() {
@@ -101,12 +104,11 @@ once() {
   local pods
   pods="$(desired_pods)" || return 0
   declare -A want=()
-  local p key
-  while IFS= read -r p; do
+  local p key uid
+  while IFS=$'\t' read -r key uid p; do
     [[ -n "${p}" ]] || continue
-    key="pod-$(jq -r '"\(.ns)_\(.pod)"' <<<"${p}")"
     want["${key}"]=1
-    if process_alive "${key}" && [[ "$(cat "${AVIARY_CLUSTER_DIR}/pids/${key}.uid" 2>/dev/null)" == "$(jq -r .uid <<<"${p}")" ]]; then
+    if process_alive "${key}" && [[ "$(cat "${AVIARY_CLUSTER_DIR}/pids/${key}.uid" 2>/dev/null)" == "${uid}" ]]; then
       continue
     fi
     [[ -e "${AVIARY_CLUSTER_DIR}/pids/${key}" ]] && stop_pod "${key}"
