@@ -79,7 +79,8 @@ pods_of() {
     '.items[] | select(.status.phase == "Running" and .metadata.deletionTimestamp == null)
      | "\(.metadata.name) \(.metadata.labels[$rl] // "none")"' |
     while read -r pod rev; do
-      [[ -s "${endpoints}/${pod}" ]] && echo "$(cat "${endpoints}/${pod}") ${rev}"
+      # A Running pod whose process the runner has not started yet gets no traffic (and ends no loop).
+      if [[ -s "${endpoints}/${pod}" ]]; then echo "$(cat "${endpoints}/${pod}") ${rev}"; fi
     done
 }
 
