@@ -92,7 +92,7 @@ step_cluster() {
     echo "http://127.0.0.1:${port}" >"${AVIARY_CLUSTER_DIR}/controller-url"
     start_process aviary-controller "${bin}" --kubeconfig "${AVIARY_CLUSTER_DIR}/kubeconfig" \
       --prometheus-url "${PROMETHEUS_URL}" --leader-elect=false --http-address "127.0.0.1:${port}" \
-      --log-format text
+      --log-format text --sidecar-extra-args=--audit-sample-rate=0.01
   fi
   wait_until 60 "aviary-controller /readyz" curl -fsS --max-time 2 "$(cat "${AVIARY_CLUSTER_DIR}/controller-url")/readyz" || {
     process_alive_or_dump aviary-controller || true
@@ -105,6 +105,13 @@ step_cluster() {
 set_version() {
   kc patch modeldeployment "${md}" -n "${ns}" --type merge \
     -p "{\"spec\":{\"model\":{\"version\":\"$1\",\"uri\":\"file:///models/churn/$1/model.json\"}}}" >/dev/null
+}
+
+# Prometheus has scraped answered requests in the namespace within the last 10 s.
+traffic_flowing() {
+  [[ -n "$(curl -fsS --max-time 2 "${PROMETHEUS_URL}/api/v1/query" --data-urlencode \
+    "query=sum(rate(aviary_inference_requests_total{namespace=\"${ns}\",code=\"200\"}[10s])) > 0" |
+    jq -r '.data.result[0].value[1] // empty')" ]]
 }
 
 md_field() { kc get modeldeployment "${md}" -n "${ns}" -o jsonpath="{$1}"; }
@@ -125,9 +132,7 @@ step_first_version() {
 
   say "sending steady load through the HTTPRoute ${md} (e2e/dataplane/loadgen.sh, 200 rows a request)"
   start_process demo-loadgen "${repo}/scripts/demo/load.sh" "${ns}" "${md}" "${body}" 1800
-  wait_until 60 "traffic in Prometheus" bash -c "[[ -n \"\$(curl -fsS '${PROMETHEUS_URL}/api/v1/query' \
-    --data-urlencode 'query=sum(rate(aviary_inference_requests_total{namespace=\"${ns}\"}[10s])) > 0' |
-    jq -r '.data.result[0].value[1] // empty')\" ]]" || die "no traffic reached Prometheus within 60 s"
+  wait_until 60 "traffic in Prometheus" traffic_flowing || die "no traffic reached Prometheus within 60 s"
 }
 
 # rollout VERSION TITLE: patches the model to VERSION and shows the rollout until it is promoted or fails.
@@ -173,7 +178,11 @@ main() {
 
   stop_process demo-loadgen 5 2>/dev/null || true
   summary "${first}" "${second}"
-  [[ "${first_phase}" == Succeeded && "${second_phase}" == Failed ]]
+  if [[ "${first_phase}" != Succeeded || "${second_phase}" != Failed ]]; then
+    say "unexpected: v2 ended ${first_phase} (expected Succeeded), v3 ended ${second_phase} (expected Failed)"
+    diagnose
+    return 1
+  fi
 }
 
 summary() {
