@@ -70,6 +70,9 @@ struct ShadowSpec {
 struct StrategySpec {
   std::vector<Step> steps;
   std::optional<ShadowSpec> shadow;
+  // After a promotion or a rollback has moved a mesh's traffic off the canary, its pods keep
+  // running this long so that proxies still applying the old weight do not hit terminating pods.
+  Duration scale_down_delay = std::chrono::seconds(30);
   friend bool operator==(const StrategySpec&, const StrategySpec&) = default;
 };
 

@@ -66,6 +66,7 @@ StrategySpec readStrategy(JsonReader& in, std::vector<FieldError>& errors) {
     strategy.shadow =
         ShadowSpec{shadow->duration("duration", Presence::kRequired).value_or(Duration{0})};
   }
+  strategy.scale_down_delay = in.duration("scaleDownDelay").value_or(strategy.scale_down_delay);
   return strategy;
 }
 
@@ -136,7 +137,7 @@ json strategyToJson(const StrategySpec& strategy) {
     }
     steps.push_back(item);
   }
-  json out = {{"steps", steps}};
+  json out = {{"steps", steps}, {"scaleDownDelay", formatDuration(strategy.scale_down_delay)}};
   if (strategy.shadow) out["shadow"] = {{"duration", formatDuration(strategy.shadow->duration)}};
   return out;
 }

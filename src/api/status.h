@@ -85,11 +85,20 @@ struct ModelDeploymentStatus {
   // In the shadow stage (spec.strategy.shadow): before step 0 the canary runs at weight 0 and the
   // router mirrors traffic to it. The stage's timer is step_started_at.
   bool shadowing = false;
-  std::optional<Timestamp>
-      rollout_started_at;  // canary created; progress deadline counts from here
+  std::optional<Timestamp> rollout_started_at;  // canary created (first revision: first template)
   std::optional<Timestamp>
       step_started_at;  // current step entered; pause durations count from here
   std::optional<Timestamp> last_analysis_at;
+  // First observation of the canary not healthy (all desired pods ready), cleared when it is; the
+  // progress deadline counts from here, so a pause or a long shadow stage does not consume it.
+  std::optional<Timestamp> canary_unready_since;
+  // When a hold began that only time can turn into Stalled: an analysis gate held by NoData or a
+  // provider error, a promotion waiting on its stable, a rollback waiting on a dead stable.
+  // Cleared when the hold ends.
+  std::optional<Timestamp> holding_since;
+  // When promotion or rollback saw traffic leave the canary (weight 0 confirmed); the canary
+  // scales down spec.strategy.scaleDownDelay later.
+  std::optional<Timestamp> traffic_left_canary_at;
   std::vector<MetricResult> analysis;
   std::vector<Condition> conditions;
   std::vector<HistoryEntry> history;  // newest last, at most kMaxHistory

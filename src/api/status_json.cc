@@ -86,6 +86,9 @@ Result<ModelDeploymentStatus> statusFromJson(const json& status_json) {
   status.rollout_started_at = in.time("rolloutStartedAt");
   status.step_started_at = in.time("stepStartedAt");
   status.last_analysis_at = in.time("lastAnalysisAt");
+  status.canary_unready_since = in.time("canaryUnreadySince");
+  status.holding_since = in.time("holdingSince");
+  status.traffic_left_canary_at = in.time("trafficLeftCanaryAt");
   status.analysis = readList<MetricResult>(in, "analysis", errors, readMetricResult);
   status.conditions = readList<Condition>(in, "conditions", errors, readCondition);
   status.history = readList<HistoryEntry>(in, "history", errors, readHistory);
@@ -108,6 +111,9 @@ json toJson(const ModelDeploymentStatus& status) {
   putTime(out, "rolloutStartedAt", status.rollout_started_at);
   putTime(out, "stepStartedAt", status.step_started_at);
   putTime(out, "lastAnalysisAt", status.last_analysis_at);
+  putTime(out, "canaryUnreadySince", status.canary_unready_since);
+  putTime(out, "holdingSince", status.holding_since);
+  putTime(out, "trafficLeftCanaryAt", status.traffic_left_canary_at);
 
   json analysis = json::array();
   for (const auto& result : status.analysis) {

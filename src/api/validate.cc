@@ -118,6 +118,9 @@ void validateStrategy(const StrategySpec& strategy, const TrafficSpec& traffic,
   if (strategy.shadow && strategy.shadow->duration.count() <= 0) {
     problems.add("spec.strategy.shadow.duration", "must be positive");
   }
+  if (strategy.scale_down_delay < Duration{0} || strategy.scale_down_delay > kMaxScaleDownDelay) {
+    problems.add("spec.strategy.scaleDownDelay", "must be 0s..1h");
+  }
   if (strategy.shadow && traffic.provider == TrafficProvider::kReplicas) {
     problems.add("spec.strategy.shadow",
                  "needs a mesh provider (gatewayAPI, istio or nginx): the replicas provider "

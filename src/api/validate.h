@@ -9,6 +9,7 @@ namespace aviary::api {
 
 inline constexpr std::int32_t kMaxReplicas = 1000;
 inline constexpr std::size_t kMaxSteps = 50;
+inline constexpr Duration kMaxScaleDownDelay = std::chrono::hours(1);
 inline constexpr std::size_t kMaxMetrics = 20;
 
 // Every semantic problem with a spec, each with its JSON path, e.g.

@@ -36,6 +36,16 @@ std::string formatRfc3339(Timestamp time) {
   return text + "Z";
 }
 
+std::string formatMicroTime(Timestamp time) {
+  const auto seconds = std::chrono::floor<std::chrono::seconds>(time);
+  std::string text = formatRfc3339(seconds);
+  char fraction[16];
+  std::snprintf(fraction, sizeof(fraction), ".%03lld000",
+                static_cast<long long>((time - seconds).count()));
+  text.pop_back();  // the 'Z'
+  return text + fraction + "Z";
+}
+
 Result<Timestamp> parseRfc3339(std::string_view text) {
   using namespace std::chrono;
   const auto invalid = [&] {

@@ -13,6 +13,10 @@ namespace aviary {
 // exactly.
 std::string formatRfc3339(Timestamp time);
 
+// metav1.MicroTime as the API server writes it in Leases and Events:
+// "2026-11-25T09:23:31.123000Z" (always six fraction digits; this clock has milliseconds).
+std::string formatMicroTime(Timestamp time);
+
 // Reads "YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)". Fractions are kept to the millisecond.
 Result<Timestamp> parseRfc3339(std::string_view text);
 

@@ -42,6 +42,11 @@ void configureContext(const TlsMaterial& tls, boost::asio::ssl::context& context
 Error transportError(const std::exception& e, const std::stop_token& stop) {
   if (stop.stop_requested()) return Error{ErrorCode::kCancelled, "request cancelled"};
   std::string message = e.what();
+  // cpprestsdk reports its own timeout as "Failed to read HTTP status line" with errc::timed_out.
+  if (const auto* http = dynamic_cast<const web::http::http_exception*>(&e);
+      http != nullptr && http->error_code() == std::errc::timed_out) {
+    return Error{ErrorCode::kDeadlineExceeded, message + " (timed out)"};
+  }
   if (message.find("timed out") != std::string::npos ||
       message.find("timeout") != std::string::npos)
     return Error{ErrorCode::kDeadlineExceeded, message};

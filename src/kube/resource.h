@@ -34,6 +34,7 @@ inline const ResourceRef kEvents{"events.k8s.io", "v1", "events", "", ""};
 inline const ResourceRef kCustomResourceDefinitions{"apiextensions.k8s.io", "v1",
                                                     "customresourcedefinitions", "", ""};
 inline const ResourceRef kModelDeployments{"aviary.dev", "v1alpha1", "modeldeployments", "", ""};
+inline const ResourceRef kHttpRoutes{"gateway.networking.k8s.io", "v1", "httproutes", "", ""};
 }  // namespace resources
 
 }  // namespace aviary::kube

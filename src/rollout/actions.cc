@@ -58,7 +58,26 @@ void Decider::setMirror(bool enabled) {
 }
 
 bool Decider::weightConfirmed(std::int32_t w) const {
-  return !meshProvider() || obs_.observed_weight == w;
+  if (meshProvider()) return obs_.observed_weight == w;
+  return canaryAt(canaryReplicas(spec_, w)) && obs_.stable.exists &&
+         obs_.stable.replicas == stableReplicas(spec_, w);
+}
+
+bool Decider::canaryAt(std::int32_t n) const {
+  if (n == 0) return !obs_.canary.exists || obs_.canary.replicas == 0;
+  return obs_.canary.runs(out_.status.canary_revision) && obs_.canary.replicas == n &&
+         obs_.canary.healthy();
+}
+
+bool Decider::routedToStable() const { return !meshProvider() || obs_.observed_weight == 0; }
+
+bool Decider::scaleDownDue() {
+  if (!st().traffic_left_canary_at) st().traffic_left_canary_at = now_;
+  if (!meshProvider()) return true;  // no router: the canary's pods were the weight
+  const Timestamp due = *st().traffic_left_canary_at + spec_.strategy.scale_down_delay;
+  if (now_ >= due) return true;
+  requeueAt(due);
+  return false;
 }
 
 void Decider::event(EventType type, std::string reason, std::string message) {
@@ -66,8 +85,12 @@ void Decider::event(EventType type, std::string reason, std::string message) {
 }
 
 void Decider::requeue(Duration d) {
-  d = std::max(d, Duration{0});
+  if (d <= Duration{0}) return;
   if (!out_.requeue_after || d < *out_.requeue_after) out_.requeue_after = d;
+}
+
+void Decider::requeueAt(Timestamp t) {
+  if (t > now_) requeue(t - now_);
 }
 
 // Clears a request that does not apply now, with a Warning event saying why.
@@ -96,6 +119,29 @@ void Decider::inProgress(std::string reason, std::string message) {
 
 void Decider::stalled(std::string reason, std::string message) {
   stalled_ = ConditionWant{std::move(reason), std::move(message)};
+}
+
+bool Decider::holdPastDeadline() {
+  held_ = true;
+  if (!st().holding_since) st().holding_since = now_;
+  const Timestamp due = *st().holding_since + deadline();
+  if (now_ > due) return true;
+  requeueAt(due + std::chrono::seconds(1));
+  return false;
+}
+
+void Decider::resetClocks() {
+  st().holding_since.reset();
+  st().traffic_left_canary_at.reset();
+  held_ = false;
+}
+
+void Decider::stallHold(const char* reason, const std::string& message) {
+  const auto* before = findCondition(prev_.conditions, kStalled);
+  if (!before || before->status != "True" || before->reason != reason) {
+    event(EventType::kWarning, reason, message);
+  }
+  stalled(reason, message);
 }
 
 }  // namespace aviary::rollout

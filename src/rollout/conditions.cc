@@ -1,11 +1,8 @@
 // The kstatus conditions (CONVENTIONS.md): Ready, Reconciling, Stalled and the detail conditions,
 // with their transition times.
-#include "rollout/conditions.h"
-
 #include <algorithm>
 #include <utility>
 
-#include "rollout/analysis.h"
 #include "rollout/decider.h"
 
 namespace aviary::rollout {
@@ -49,6 +46,11 @@ void Decider::finish() {
   auto& s = st();
   const bool ready = s.phase == Phase::kSucceeded && desired() == s.stable_revision &&
                      obs_.stable.runs(s.stable_revision) && obs_.stable.healthy();
+  if (!ready && s.phase == Phase::kSucceeded && !stalled_ && !reconciling_) {
+    // Promoted, but the stable's pods are not all ready yet (a new scale, a restart).
+    inProgress("Scaling",
+               "waiting for stable " + shortRev(s.stable_revision) + ": " + readiness(obs_.stable));
+  }
   if (ready) {
     s.message = "revision " + shortRev(s.stable_revision) + " serves 100%";
     setCondition(kReady, "True", "Succeeded", s.message);
@@ -78,12 +80,11 @@ void Decider::finish() {
   std::optional<std::string> unavailable;
   const bool analysing = s.phase == Phase::kProgressing || s.phase == Phase::kPaused;
   if (analysing && s.last_analysis_at && !spec_.analysis.metrics.empty()) {
-    const RoundVerdict round = judgeRound(spec_.analysis, s.analysis);
-    if (!round.no_data.empty()) {
-      no_data = "no data for " + join(round.no_data, ", ") + "; holding (noData: hold)";
+    if (!round_.no_data.empty()) {
+      no_data = "no data for " + join(round_.no_data, ", ") + "; holding (noData: hold)";
     }
-    if (!round.errors.empty()) {
-      unavailable = "provider could not answer for " + join(round.errors, ", ") + "; holding";
+    if (!round_.errors.empty()) {
+      unavailable = "provider could not answer for " + join(round_.errors, ", ") + "; holding";
     }
   }
   setDetail(kAnalysisNoData, no_data, "NoData");

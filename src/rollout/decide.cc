@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <utility>
 
-#include "rollout/conditions.h"
 #include "rollout/decider.h"
 
 namespace aviary::rollout {
@@ -14,7 +13,12 @@ using api::Phase;
 
 Decider::Decider(const api::ModelDeploymentSpec& spec, const api::ModelDeploymentStatus& status,
                  const Observations& obs, Timestamp now)
-    : spec_(spec), prev_(status), obs_(obs), now_(now), requests_(status.requests) {
+    : spec_(spec),
+      prev_(status),
+      obs_(obs),
+      now_(now),
+      requests_(status.requests),
+      round_(judgeRound(spec.analysis, status.analysis)) {
   out_.status = status;
   st().observed_generation = obs.generation;
   st().requests = {};
@@ -49,6 +53,8 @@ Decision Decider::run() {
   // Mirroring belongs to the shadow stage alone: whichever path left the stage, and a mirror the
   // router still reports, ends here.
   if (!st().shadowing) endShadow();
+  if (!held_) st().holding_since.reset();
+  if (st().phase != Phase::kSucceeded && st().phase != Phase::kFailed) requeue(kInFlightResync);
   finish();
   return std::move(out_);
 }
@@ -56,16 +62,17 @@ Decision Decider::run() {
 // spec_problems: touch nothing (what runs keeps serving), say so once, keep requests for later.
 void Decider::invalidSpec() {
   st().requests = requests_;
+  if (st().phase != Phase::kSucceeded && st().phase != Phase::kFailed) requeue(kInFlightResync);
   const std::string message = "invalid spec: " + join(obs_.spec_problems, "; ");
   const auto* before = findCondition(prev_.conditions, kStalled);
-  if (!before || before->status != "True" || before->reason != "InvalidSpec" ||
+  if (!before || before->status != "True" || before->reason != kInvalidSpec ||
       before->message != message) {
-    event(EventType::kWarning, "InvalidSpec", message);
+    event(EventType::kWarning, kInvalidSpec, message);
   }
   st().message = message;
-  setCondition(kReady, "False", "InvalidSpec", message);
-  setCondition(kReconciling, "False", "InvalidSpec", "");
-  setCondition(kStalled, "True", "InvalidSpec", message);
+  setCondition(kReady, "False", kInvalidSpec, message);
+  setCondition(kReconciling, "False", kInvalidSpec, "");
+  setCondition(kStalled, "True", kInvalidSpec, message);
 }
 
 Decision decide(const api::ModelDeploymentSpec& spec, const api::ModelDeploymentStatus& status,
@@ -73,14 +80,20 @@ Decision decide(const api::ModelDeploymentSpec& spec, const api::ModelDeployment
   return Decider(spec, status, observations, now).run();
 }
 
-bool analysisDue(const api::ModelDeploymentSpec& spec, const api::ModelDeploymentStatus& status,
-                 Timestamp now) {
-  if (spec.analysis.metrics.empty() || status.canary_revision.empty()) return false;
-  if (status.phase != Phase::kProgressing && status.phase != Phase::kPaused) return false;
-  if (!status.step_started_at) return false;
+std::optional<Timestamp> nextAnalysisAt(const api::ModelDeploymentSpec& spec,
+                                        const api::ModelDeploymentStatus& status) {
+  if (spec.analysis.metrics.empty() || status.canary_revision.empty()) return std::nullopt;
+  if (status.phase != Phase::kProgressing && status.phase != Phase::kPaused) return std::nullopt;
+  if (!status.step_started_at) return std::nullopt;
   Timestamp from = *status.step_started_at;
   if (status.last_analysis_at) from = std::max(from, *status.last_analysis_at);
-  return now - from >= spec.analysis.interval;
+  return from + spec.analysis.interval;
+}
+
+bool analysisDue(const api::ModelDeploymentSpec& spec, const api::ModelDeploymentStatus& status,
+                 Timestamp now) {
+  const auto next = nextAnalysisAt(spec, status);
+  return next && now >= *next;
 }
 
 }  // namespace aviary::rollout

@@ -27,14 +27,23 @@ struct RoleObservation {
   std::string revision;             // revision in the Deployment's pod template ("" if absent)
   std::int32_t replicas = 0;        // desired replicas (spec.replicas of the Deployment)
   std::int32_t ready_replicas = 0;  // ready pods running `revision` (updated and available)
+  // Available pods of ANY revision (status.availableReplicas): while a Deployment is re-templated
+  // in place its old pods keep serving.
+  std::int32_t available_replicas = 0;
+  // status.observedGeneration >= metadata.generation: the Deployment controller has seen the
+  // latest template and scale, so the counts above describe it (and not the previous template).
+  bool observed_current = true;
 
-  // All desired pods of `revision` are ready (and there is at least one): the role can take the
-  // whole load. Steps wait on this before sending the canary traffic, promotion before moving
-  // traffic back to stable, rollback before scaling the canary down.
-  bool healthy() const { return exists && replicas >= 1 && ready_replicas >= replicas; }
-  // At least one ready pod: the role answers requests. A weight that leaves a serving role for a
-  // role that does not serve is never set (see SetWeight).
-  bool serving() const { return exists && ready_replicas >= 1; }
+  // All desired pods of `revision` are ready (and there is at least one), as counted for the
+  // current template: the role can take the whole load. Steps wait on this before sending the
+  // canary traffic, promotion before moving traffic back to stable, rollback before scaling the
+  // canary down (replicas provider).
+  bool healthy() const {
+    return exists && observed_current && replicas >= 1 && ready_replicas >= replicas;
+  }
+  // At least one available pod, of whichever revision: the role answers requests. A weight that
+  // leaves a serving role for a role that does not serve is never set (see SetWeight).
+  bool serving() const { return exists && available_replicas >= 1; }
   bool runs(const std::string& rev) const { return exists && revision == rev; }
 };
 
@@ -91,25 +100,42 @@ using Action = std::variant<EnsureRevision, SetWeight, SetMirror, EmitEvent>;
 // The controller applies `actions` in order (stop at the first error; the next reconcile redoes
 // what is left, every action being idempotent), then writes `status`. Deployments, weights and the
 // mirror come before the status so that a status never claims what the world does not yet have.
+//
+// Writing the status: decide() consumes status.requests by clearing them, and drops every other
+// field it clears (timestamps, canaryRevision, shadowing, pausedByUser...), which its JSON then
+// omits. The status must therefore be written whole: a PUT of /status carrying the resourceVersion
+// that was read. A merge or apply patch of the output would leave those fields set (a consumed
+// `promote: step` would skip one more step on every reconcile). On a 409 Conflict decide() runs
+// again on the fresh object; the old result is never re-sent.
 struct Decision {
   api::ModelDeploymentStatus status;
   std::vector<Action> actions;
-  // Reconcile again after this long even without a watch event; nullopt: only on events.
+  // When to reconcile again without a watch event. Never 0:
+  //   - nullopt: only on events. Only Succeeded and Failed with nothing time-based pending.
+  //   - > 0: the earliest of what decide() waits for by time: a pause or the shadow stage to
+  //     elapse, the next analysis round, a readiness poll, a deadline, the scale-down delay. A
+  //     timer that has already elapsed asks for nothing: something else (a round, a poll) holds.
+  //     Every phase but Succeeded and Failed asks at least every kInFlightResync.
   std::optional<Duration> requeue_after;
 };
-
 Decision decide(const api::ModelDeploymentSpec& spec, const api::ModelDeploymentStatus& status,
                 const Observations& observations, Timestamp now);
 
-// Whether the controller should run an analysis round now and pass it in Observations::analysis.
-// True while a canary takes traffic under steps or mirrored traffic in the shadow stage
-// (Progressing or Paused), metrics are configured, and one interval has passed since both the
-// current step (or stage) began and the previous round: the first round of a step therefore looks
-// only at traffic at that step's weight.
+// When the next analysis round is due: one interval after both the current step (or stage)
+// began and the previous round, so the first round of a step looks only at traffic at that step's
+// weight. nullopt when none is: no metrics, or no canary under steps or shadow (Progressing or
+// Paused).
+std::optional<Timestamp> nextAnalysisAt(const api::ModelDeploymentSpec& spec,
+                                        const api::ModelDeploymentStatus& status);
+
+// Whether the controller should run an analysis round now and pass it in Observations::analysis:
+// nextAnalysisAt() has come.
 bool analysisDue(const api::ModelDeploymentSpec& spec, const api::ModelDeploymentStatus& status,
                  Timestamp now);
 
 // Readiness re-check interval while waiting on pods (watch events usually come first).
 inline constexpr Duration kReadinessPoll = std::chrono::seconds(5);
+// The longest a rollout in flight goes unexamined, so that a missed watch event never strands it.
+inline constexpr Duration kInFlightResync = std::chrono::seconds(60);
 
 }  // namespace aviary::rollout

@@ -5,23 +5,23 @@
 #include <string>
 #include <vector>
 
+#include "rollout/analysis.h"
 #include "rollout/decide.h"
+#include "rollout/reasons.h"
 
 // Internal to src/rollout: the state behind one decide() call. The class is split by job, one
 // file per group of members below; decide.cc dispatches on the phase.
 namespace aviary::rollout {
-
-// Reasons shared by conditions, history and events.
-inline constexpr const char* kFailedChecks = "FailedChecks";
-inline constexpr const char* kProgressDeadlineExceeded = "ProgressDeadlineExceeded";
-inline constexpr const char* kAborted = "Aborted";
-inline constexpr const char* kRevertedToStable = "RevertedToStable";
 
 // Spellings shared by status messages and events (actions.cc).
 std::string shortRev(const std::string& revision);
 std::string join(const std::vector<std::string>& items, const char* separator);
 std::string seconds(Duration d);
 std::string readiness(const RoleObservation& role);
+
+// The condition of `type`, or nullptr (conditions.cc).
+const api::Condition* findCondition(const std::vector<api::Condition>& conditions,
+                                    const std::string& type);
 
 // A condition a phase asks for; finish() writes it (conditions.cc).
 struct ConditionWant {
@@ -41,25 +41,46 @@ class Decider {
   const std::string& desired() const { return obs_.desired_revision; }
   std::int32_t replicas() const { return spec_.replicas; }
   bool meshProvider() const { return spec_.traffic.provider != api::TrafficProvider::kReplicas; }
+  Duration deadline() const { return std::chrono::seconds(spec_.progress_deadline_seconds); }
 
   // actions.cc: the writes, events, requeues and bookkeeping every phase shares.
   void ensure(Role role, const std::string& revision, std::int32_t n);
   bool setWeight(std::int32_t w);
   void setMirror(bool enabled);
+  // The weight `w` holds in the world: the router reports it (mesh), or the canary runs
+  // canaryReplicas(w) pods all ready and the stable runs stableReplicas(w) (replicas provider).
   bool weightConfirmed(std::int32_t w) const;
+  // The canary Deployment runs exactly `n` pods of status.canaryRevision, all ready (n = 0: none).
+  bool canaryAt(std::int32_t n) const;
+  // Mesh: the router reports weight 0. Replicas: nothing to wait for, the pod counts are the
+  // weight and the caller has checked that the stable carries the load.
+  bool routedToStable() const;
+  // Weight 0 confirmed: records when traffic left the canary; true once scaleDownDelay has passed
+  // (at once for the replicas provider), else asks for a requeue then.
+  bool scaleDownDue();
   void event(EventType type, std::string reason, std::string message);
-  void requeue(Duration d);
+  void requeue(Duration d);     // d > 0; the earliest request wins
+  void requeueAt(Timestamp t);  // nothing if t has passed
   void reject(const char* request, const std::string& why);
   void rejectAll(const std::string& why);
   void history(const std::string& revision, api::Outcome outcome, std::string reason);
   void inProgress(std::string reason, std::string message);
   void stalled(std::string reason, std::string message);
+  // Starts (or continues) the hold clock, status.holdingSince; true once it has run past the
+  // progress deadline, else asks for a requeue then. A decision that does not call it ends the
+  // hold.
+  bool holdPastDeadline();
+  // A fresh phase: its holds and drains start from nothing.
+  void resetClocks();
+  // Stalled=True for a hold past the deadline, with a Warning event when it begins.
+  void stallHold(const char* reason, const std::string& message);
 
   // decide.cc
   void invalidSpec();
 
   // settle.cc: Initializing, Succeeded, Failed.
   void initializing();
+  bool adoptRunningStable();
   void settled();
   void keepStable();
   void stalledFromHistory();
@@ -72,16 +93,27 @@ class Decider {
 
   // steps.cc: Progressing and Paused, the manual requests they take, and the analysis gate.
   void running();
+  void takePauseRequest();
+  // Whether the canary should be running pods now: always with a mesh; with the replicas
+  // provider only at weight > 0 (its pods take traffic as soon as they are ready).
+  bool canaryExpected() const;
+  bool canaryReady() const;
+  void trackCanaryReadiness();
   void waitForCanary(bool skip_step);
   std::string waitingForCanary() const;
   void hold();
   // While the user's pause holds: keeps everything where it is, phase Paused; true if so.
   bool holdWhilePausedByUser();
   void ensureRoles();
+  std::int32_t stableTarget(std::int32_t w) const;
   const api::Step* currentStep() const;
+  void advanceSteps(bool skip_step);
   void awaitStep(const api::Step* step);
   bool ownConditionHolds(const api::Step* step) const;
   bool gateOpen() const;
+  // The step's own condition holds and only a NoData or Error round of this step keeps the gate
+  // closed: the hold clock runs and, past the deadline, Stalled=True.
+  void watchAnalysisHold();
   bool recordAnalysis();
   void requeueForAnalysis();
   std::string where() const;
@@ -115,6 +147,10 @@ class Decider {
   const Timestamp now_;
   api::ManualRequests requests_;
   Decision out_;
+  // The verdict of status.analysis, judged once per decision (again only when a round is
+  // recorded or the analysis is cleared).
+  RoundVerdict round_;
+  bool held_ = false;  // holdPastDeadline() was called in this decision
   std::optional<ConditionWant> reconciling_;
   std::optional<ConditionWant> stalled_;
   std::optional<std::string> stable_unavailable_;

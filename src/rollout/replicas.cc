@@ -8,6 +8,7 @@ std::int32_t canaryReplicas(const api::ModelDeploymentSpec& spec, std::int32_t w
   const std::int32_t r = std::max(1, spec.replicas);
   if (spec.traffic.provider != api::TrafficProvider::kReplicas) return r;
   const std::int32_t w = std::clamp(weight, 0, 100);
+  if (w == 0) return 0;
   return std::clamp((r * w + 99) / 100, 1, r);
 }
 

@@ -8,9 +8,10 @@ namespace aviary::rollout {
 
 // Replicas each role runs for a canary weight. Mesh providers split traffic themselves, so both
 // roles run spec.replicas. The `replicas` provider realises the weight as a replica ratio behind
-// one Service: canary = clamp(ceil(R*w/100), 1, R), stable = max(1, R - canary), except that at
-// w = 0 (canary starting, not yet taking a step's weight) stable keeps all R. With R = 1 a running
-// canary means one pod each (50 %), the best a replica ratio can do.
+// one Service: at w = 0 the canary runs no pod (any ready pod would take traffic) and the stable
+// all R; at w > 0 canary = clamp(ceil(R*w/100), 1, R) and stable = max(1, R - canary). With R = 1 a
+// running canary means one pod each (50 %), the best a replica ratio can do. These are targets:
+// decide() lowers the stable only once the canary runs its share (see weightConfirmed).
 std::int32_t canaryReplicas(const api::ModelDeploymentSpec& spec, std::int32_t weight);
 std::int32_t stableReplicas(const api::ModelDeploymentSpec& spec, std::int32_t weight);
 

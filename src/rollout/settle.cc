@@ -1,5 +1,4 @@
 // Initializing, Succeeded and Failed: the phases where no canary takes traffic.
-#include "rollout/conditions.h"
 #include "rollout/decider.h"
 
 namespace aviary::rollout {
@@ -8,6 +7,7 @@ using api::Phase;
 
 // No stable yet: the first revision becomes stable directly, without a canary.
 void Decider::initializing() {
+  if (adoptRunningStable()) return;
   st().phase = Phase::kInitializing;
   rejectAll("no rollout runs before the first revision is deployed");
   // The deadline counts from the first write of a template (a changed spec restarts it).
@@ -36,6 +36,24 @@ void Decider::initializing() {
     inProgress("Progressing", waiting);
   }
   requeue(kReadinessPoll);
+}
+
+// A status without stableRevision (restored without status, edited by hand) while a stable
+// Deployment of another revision serves: that revision is the stable one, and the desired one,
+// untested, rolls out beside it as a canary instead of replacing it in place.
+bool Decider::adoptRunningStable() {
+  if (!obs_.stable.serving() || obs_.stable.revision.empty() || obs_.stable.revision == desired()) {
+    return false;
+  }
+  rejectAll("the status had no stable revision");
+  st().stable_revision = obs_.stable.revision;
+  clearRollout();
+  st().phase = Phase::kSucceeded;
+  event(EventType::kNormal, "StableAdopted",
+        "the status named no stable revision; adopting " + shortRev(st().stable_revision) +
+            ", which the stable Deployment serves");
+  settled();
+  return true;
 }
 
 // Succeeded or Failed: nothing runs until the spec names a new revision (or a retry).
@@ -83,7 +101,7 @@ void Decider::keepStable() {
 }
 
 void Decider::stalledFromHistory() {
-  std::string reason = "RolledBack";
+  std::string reason = kRolledBack;
   std::string why = kFailedChecks;
   const auto& h = st().history;
   if (!h.empty() && h.back().revision == st().canary_revision) {

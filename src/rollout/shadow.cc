@@ -11,12 +11,12 @@ using api::Phase;
 // Progressing or Paused with status.shadowing, after the requests running() handles for every
 // stage: abort and promote --full leave the stage through startRollback / startPromotion.
 void Decider::shadowStage(bool skip_step) {
-  const std::string& canary = st().canary_revision;
-  if (!(obs_.canary.runs(canary) && obs_.canary.healthy())) {
+  if (!canaryReady()) {
     waitForCanary(skip_step);  // at weight 0: the stage's timer restarts, as a step's would
     return;
   }
   if (recordAnalysis()) return;
+  if (skip_step) st().paused_by_user = false;  // promoting a paused rollout resumes it
   if (holdWhilePausedByUser()) return;
   if (skip_step || (shadowElapsed() && gateOpen())) {
     completeShadowStage(skip_step);
@@ -25,9 +25,8 @@ void Decider::shadowStage(bool skip_step) {
   hold();
   st().phase = Phase::kProgressing;
   inProgress("Shadowing", where());
-  if (spec_.strategy.shadow) {
-    requeue(*st().step_started_at + spec_.strategy.shadow->duration - now_);
-  }
+  if (spec_.strategy.shadow) requeueAt(*st().step_started_at + spec_.strategy.shadow->duration);
+  if (shadowElapsed()) watchAnalysisHold();
   requeueForAnalysis();
 }
 

@@ -2,7 +2,6 @@
 // gate every step passes.
 #include <algorithm>
 
-#include "rollout/analysis.h"
 #include "rollout/decider.h"
 
 namespace aviary::rollout {
@@ -11,7 +10,9 @@ using api::Phase;
 
 void Decider::running() {
   if (supersede()) return;
-  bool skip_step = false;
+  // Phase invariants a hand-edited status may lack: a missing clock starts now.
+  if (!st().rollout_started_at) st().rollout_started_at = now_;
+  if (!st().step_started_at) st().step_started_at = now_;
   if (requests_.retry) reject("retry", "only a failed rollout can be retried");
   if (requests_.abort) {
     requests_.abort = false;
@@ -20,45 +21,69 @@ void Decider::running() {
     return;
   }
   if (requests_.promote == api::PromoteRequest::kFull) {
+    requests_.promote = api::PromoteRequest::kNone;
+    rejectAll("a full promotion was requested");
     startPromotion("full promotion requested");
     return;
   }
-  if (requests_.paused) {
-    if (*requests_.paused && !st().paused_by_user) {
-      st().paused_by_user = true;
-      event(EventType::kNormal, "Paused", "paused by request");
-    } else if (!*requests_.paused && st().paused_by_user) {
-      st().paused_by_user = false;
-      st().step_started_at = now_;  // the pause timer of the current step restarts
-      event(EventType::kNormal, "Resumed", "resumed by request");
-    }
-  }
-  if (requests_.promote == api::PromoteRequest::kStep) {
-    skip_step = true;
-    st().paused_by_user = false;  // promoting a paused rollout resumes it
-  }
+  takePauseRequest();
+  const bool skip_step = requests_.promote == api::PromoteRequest::kStep;
+  trackCanaryReadiness();
   if (st().shadowing) {
     shadowStage(skip_step);
     return;
   }
-
-  const std::string& canary = st().canary_revision;
-  if (!(obs_.canary.runs(canary) && obs_.canary.healthy())) {
+  if (canaryExpected() && !canaryReady()) {
     waitForCanary(skip_step);
     return;
   }
   if (recordAnalysis()) return;
-  const auto steps = static_cast<std::int32_t>(spec_.strategy.steps.size());
+  if (skip_step) st().paused_by_user = false;  // promoting a paused rollout resumes it
   if (holdWhilePausedByUser()) return;
+  advanceSteps(skip_step);
+}
 
-  // Apply the current step's weight; the step begins when its weight is asked for.
-  const api::Step* step = currentStep();
-  if (step && step->set_weight && st().canary_weight != *step->set_weight) {
-    if (setWeight(*step->set_weight)) st().step_started_at = now_;
+void Decider::takePauseRequest() {
+  if (!requests_.paused) return;
+  if (*requests_.paused) {
+    if (st().paused_by_user) {
+      reject("pause", "the rollout is already paused");
+    } else {
+      st().paused_by_user = true;
+      event(EventType::kNormal, "Paused", "paused by request");
+    }
+  } else if (!st().paused_by_user) {
+    reject("resume", "the rollout is not paused by request");
   } else {
-    setWeight(st().canary_weight);
+    st().paused_by_user = false;
+    st().step_started_at = now_;  // the pause timer of the current step restarts
+    event(EventType::kNormal, "Resumed", "resumed by request");
   }
+  requests_.paused.reset();
+}
 
+bool Decider::canaryExpected() const { return meshProvider() || out_.status.canary_weight > 0; }
+
+bool Decider::canaryReady() const {
+  return obs_.canary.runs(out_.status.canary_revision) && obs_.canary.healthy();
+}
+
+// canaryUnreadySince: set at the first observation of an expected canary that is not healthy,
+// cleared when it is (or when it is not expected to run).
+void Decider::trackCanaryReadiness() {
+  if (canaryExpected() && !canaryReady()) {
+    if (!st().canary_unready_since) st().canary_unready_since = now_;
+  } else {
+    st().canary_unready_since.reset();
+  }
+}
+
+// One step per decision at most: its weight is asked for once, the next step's if it completes.
+void Decider::advanceSteps(bool skip_step) {
+  const auto steps = static_cast<std::int32_t>(spec_.strategy.steps.size());
+  const api::Step* step = currentStep();
+  // The weight this step holds; a pause step keeps the one before it.
+  std::int32_t weight = step && step->set_weight ? *step->set_weight : st().canary_weight;
   if (skip_step || (ownConditionHolds(step) && gateOpen())) {
     if (st().current_step + 1 >= steps) {
       startPromotion(skip_step ? "promoted by request" : "all steps passed");
@@ -67,14 +92,21 @@ void Decider::running() {
     st().current_step += 1;
     st().step_started_at = now_;
     step = currentStep();
-    if (step->set_weight) setWeight(*step->set_weight);
+    if (step->set_weight) weight = *step->set_weight;
+    setWeight(weight);
     event(EventType::kNormal, "StepAdvanced", where());
+  }
+  setWeight(weight);
+  // A setWeight step begins when its weight holds in the world, not when it is asked for: until
+  // then its clock restarts, so neither a pause nor a round can count traffic at the old weight.
+  if (step && step->set_weight && !weightConfirmed(*step->set_weight)) {
+    st().step_started_at = now_;
   }
   ensureRoles();
   awaitStep(step);
 }
 
-// Phase, Reconciling reason and requeues while `step` runs.
+// Phase, Reconciling reason, holds and requeues while `step` runs.
 void Decider::awaitStep(const api::Step* step) {
   st().phase = Phase::kProgressing;
   if (step && step->pause && !step->pause->duration) {
@@ -86,33 +118,39 @@ void Decider::awaitStep(const api::Step* step) {
     inProgress("Progressing", where());
   }
   if (step && step->pause && step->pause->duration) {
-    requeue(*st().step_started_at + *step->pause->duration - now_);
+    requeueAt(*st().step_started_at + *step->pause->duration);
   }
   if (step && step->set_weight && !weightConfirmed(*step->set_weight)) requeue(kReadinessPoll);
+  if (ownConditionHolds(step)) watchAnalysisHold();
   requeueForAnalysis();
 }
 
+// The progress deadline counts from canaryUnreadySince: only time the canary spends not ready
+// counts, so a pause, an indefinite pause or the shadow stage consumes none of it.
 void Decider::waitForCanary(bool skip_step) {
   const std::string& canary = st().canary_revision;
-  // At weight 0 the canary takes no traffic yet: the step has not begun, so its timers and
-  // analysis windows start only once the canary is ready. Past step 0 a canary that falls
-  // over is held, and the analysis keeps counting (it sees the errors).
-  const bool not_started = st().canary_weight == 0;
-  if (not_started) st().step_started_at = now_;
-  const Timestamp since = not_started ? *st().rollout_started_at : *st().step_started_at;
-  const auto deadline = std::chrono::seconds(spec_.progress_deadline_seconds);
-  if (now_ - since > deadline) {
+  const Timestamp since = st().canary_unready_since.value_or(now_);
+  if (now_ - since > deadline()) {
     startRollback(api::Outcome::kRolledBack, kProgressDeadlineExceeded,
-                  "canary " + shortRev(canary) + " not ready after " + seconds(deadline) + " (" +
+                  "canary " + shortRev(canary) + " not ready for " + seconds(deadline()) + " (" +
                       readiness(obs_.canary) + ")");
     return;
   }
   if (skip_step) reject("promote", "canary " + shortRev(canary) + " is not ready");
+  // At weight 0 the canary takes no traffic yet: the step has not begun, so its timers and
+  // analysis windows start only once the canary is ready. Past step 0 a canary that falls over
+  // is held, and the analysis keeps counting (it sees the errors).
+  const bool not_started = st().canary_weight == 0;
+  const api::Step* step = currentStep();
+  const bool unconfirmed = step && step->set_weight && !weightConfirmed(*step->set_weight);
+  if (not_started || unconfirmed) st().step_started_at = now_;
   if (!not_started && recordAnalysis()) return;
   hold();
-  st().phase = st().paused_by_user ? Phase::kPaused : Phase::kProgressing;
+  const bool indefinite = step && step->pause && !step->pause->duration && !st().shadowing;
+  st().phase = st().paused_by_user || indefinite ? Phase::kPaused : Phase::kProgressing;
   inProgress(st().paused_by_user ? "Paused" : "Progressing", waitingForCanary());
-  requeue(std::min<Duration>(kReadinessPoll, since + deadline - now_ + Duration{1}));
+  requeue(kReadinessPoll);
+  requeueAt(since + deadline() + std::chrono::seconds(1));
 }
 
 std::string Decider::waitingForCanary() const {
@@ -137,8 +175,20 @@ void Decider::hold() {
 }
 
 void Decider::ensureRoles() {
-  ensure(Role::kStable, st().stable_revision, stableReplicas(spec_, st().canary_weight));
-  ensure(Role::kCanary, st().canary_revision, canaryReplicas(spec_, st().canary_weight));
+  const std::int32_t w = st().canary_weight;
+  ensure(Role::kStable, st().stable_revision, stableTarget(w));
+  ensure(Role::kCanary, st().canary_revision, canaryReplicas(spec_, w));
+}
+
+// Mesh: all replicas. Replicas provider: the stable gives up pods for weight `w` only once the
+// canary runs its share of them, all ready; until then it keeps what it runs (never more than
+// spec.replicas, never fewer than its share), so capacity never dips while canary pods start.
+std::int32_t Decider::stableTarget(std::int32_t w) const {
+  const std::int32_t target = stableReplicas(spec_, w);
+  if (meshProvider() || canaryAt(canaryReplicas(spec_, w))) return target;
+  const std::int32_t running =
+      obs_.stable.runs(out_.status.stable_revision) ? obs_.stable.replicas : 0;
+  return std::max(target, std::min(running, replicas()));
 }
 
 const api::Step* Decider::currentStep() const {
@@ -164,7 +214,22 @@ bool Decider::gateOpen() const {
   if (spec_.analysis.metrics.empty()) return true;
   const auto& s = out_.status;
   return s.last_analysis_at && s.step_started_at && *s.last_analysis_at > *s.step_started_at &&
-         judgeRound(spec_.analysis, s.analysis).verdict == Verdict::kPass;
+         round_.verdict == Verdict::kPass;
+}
+
+void Decider::watchAnalysisHold() {
+  const auto& s = out_.status;
+  if (spec_.analysis.metrics.empty() || !s.last_analysis_at || !s.step_started_at ||
+      *s.last_analysis_at <= *s.step_started_at) {
+    return;
+  }
+  if (round_.verdict != Verdict::kNoData && round_.verdict != Verdict::kError) return;
+  if (!holdPastDeadline()) return;
+  const bool no_data = round_.verdict == Verdict::kNoData;
+  const std::string what = no_data ? "no data for " + join(round_.no_data, ", ")
+                                   : "provider could not answer for " + join(round_.errors, ", ");
+  stallHold(no_data ? kAnalysisNoData : kMetricsUnavailable,
+            "analysis held at " + where() + " for more than " + seconds(deadline()) + ": " + what);
 }
 
 // Records this round (once: a replay with the same `now` is ignored). True if it rolled back.
@@ -173,12 +238,12 @@ bool Decider::recordAnalysis() {
   if (st().last_analysis_at && now_ <= *st().last_analysis_at) return false;
   st().analysis = *obs_.analysis;
   st().last_analysis_at = now_;
-  const RoundVerdict round = judgeRound(spec_.analysis, st().analysis);
-  if (round.verdict != Verdict::kFail) return false;
+  round_ = judgeRound(spec_.analysis, st().analysis);
+  if (round_.verdict != Verdict::kFail) return false;
   st().failed_checks += 1;
   const std::string message = "failed check " + std::to_string(st().failed_checks) + "/" +
                               std::to_string(spec_.analysis.failure_limit) + ": " +
-                              join(round.failed, ", ");
+                              join(round_.failed, ", ");
   event(EventType::kWarning, "AnalysisFailed", message);
   if (st().failed_checks >= spec_.analysis.failure_limit) {
     startRollback(api::Outcome::kRolledBack, kFailedChecks, message);
@@ -187,11 +252,15 @@ bool Decider::recordAnalysis() {
   return false;
 }
 
+// The next round; one that is due but was not run is retried at the next readiness poll.
 void Decider::requeueForAnalysis() {
-  if (spec_.analysis.metrics.empty() || !st().step_started_at) return;
-  Timestamp from = *st().step_started_at;
-  if (st().last_analysis_at) from = std::max(from, *st().last_analysis_at);
-  requeue(from + spec_.analysis.interval - now_);
+  const auto next = nextAnalysisAt(spec_, out_.status);
+  if (!next) return;
+  if (*next > now_) {
+    requeueAt(*next);
+  } else {
+    requeue(kReadinessPoll);
+  }
 }
 
 std::string Decider::where() const {

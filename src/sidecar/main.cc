@@ -1,48 +1,21 @@
 // aviary-sidecar: serves one model over the Open Inference Protocol v2 (see README.md).
 #include <signal.h>
-#include <spdlog/pattern_formatter.h>
-#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
-#include <cstdlib>
 #include <fstream>
 #include <string_view>
 #include <vector>
 
+#include "common/flags.h"
+#include "common/logging.h"
 #include "sidecar/app/config.h"
 #include "sidecar/app/sidecar_app.h"
-#include "sidecar/protocol/infer_response.h"
 
 namespace {
 
 using aviary::sidecar::SidecarApp;
 using aviary::sidecar::SidecarConfig;
-
-// %j: the message as a JSON string literal, so every log line is one JSON object.
-class JsonMessageFlag final : public spdlog::custom_flag_formatter {
- public:
-  void format(const spdlog::details::log_msg& message, const std::tm&,
-              spdlog::memory_buf_t& dest) override {
-    const std::string text = aviary::sidecar::jsonString(
-        std::string_view(message.payload.data(), message.payload.size()));
-    dest.append(text.data(), text.data() + text.size());
-  }
-  std::unique_ptr<custom_flag_formatter> clone() const override {
-    return std::make_unique<JsonMessageFlag>();
-  }
-};
-
-void setUpLogging(const std::string& level) {
-  auto logger = spdlog::stderr_logger_mt("aviary-sidecar");
-  auto formatter = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
-  formatter->add_flag<JsonMessageFlag>('j').set_pattern(
-      R"({"ts":"%Y-%m-%dT%H:%M:%S.%fZ","level":"%l","msg":%j})");
-  logger->set_formatter(std::move(formatter));
-  logger->set_level(spdlog::level::from_str(level));
-  logger->flush_on(spdlog::level::info);
-  spdlog::set_default_logger(logger);
-}
 
 void writePortFile(const std::string& path, const SidecarApp& app) {
   if (path.empty()) return;
@@ -58,10 +31,7 @@ void writePortFile(const std::string& path, const SidecarApp& app) {
 
 int main(int argc, char** argv) {
   std::vector<std::string_view> args(argv + 1, argv + argc);
-  auto config = aviary::sidecar::parseConfig(args, [](std::string_view name) {
-    const char* value = std::getenv(std::string(name).c_str());
-    return value == nullptr ? std::nullopt : std::optional<std::string>(value);
-  });
+  auto config = aviary::sidecar::parseConfig(args, aviary::processEnvironment());
   if (!config) {
     std::fprintf(stderr, "aviary-sidecar: %s\n\n%s", config.error().message.c_str(),
                  aviary::sidecar::usage().c_str());
@@ -71,7 +41,14 @@ int main(int argc, char** argv) {
     std::fputs(aviary::sidecar::usage().c_str(), stdout);
     return 0;
   }
-  setUpLogging(config->log_level);
+  // parseConfig checked both values, so neither step below fails on them.
+  const auto log_format = aviary::parseLogFormat(config->log_format);
+  if (auto logging = aviary::setUpLogging(log_format.value_or(aviary::LogFormat::kJson),
+                                          config->log_level, "aviary-sidecar");
+      !logging) {
+    std::fprintf(stderr, "aviary-sidecar: %s\n", logging.error().message.c_str());
+    return 2;
+  }
 
   // Block the stop signals in every thread (workers inherit the mask); main waits for them.
   sigset_t stop_signals;

@@ -140,6 +140,8 @@ TEST(CrdSchemaTest, DefaultsMatchTheCppDefaults) {
   EXPECT_EQ(schemaAt("spec.analysis.noData").at("default"), defaults.at("analysis").at("noData"));
   EXPECT_EQ(schemaAt("spec.progressDeadlineSeconds").at("default"),
             defaults.at("progressDeadlineSeconds"));
+  EXPECT_EQ(schemaAt("spec.strategy.scaleDownDelay").at("default"),
+            defaults.at("strategy").at("scaleDownDelay"));
 }
 
 TEST(CrdSchemaTest, BoundsMatchValidate) {
@@ -185,6 +187,22 @@ TEST(CrdSchemaTest, ShadowWithoutAMeshIsRejectedAsCel) {
   }
   EXPECT_TRUE(messages.contains(
       "strategy.shadow needs a mesh provider: the replicas provider cannot mirror traffic"));
+}
+
+// The duration bounds validate() checks are CEL rules too, so that "0s" or "500ms" never reaches
+// the controller through admission.
+TEST(CrdSchemaTest, DurationBoundsAreDeclaredAsCel) {
+  const std::pair<const char*, const char*> bounds[] = {
+      {"spec.strategy.steps[].pause.duration", "duration(self) > duration('0s')"},
+      {"spec.strategy.shadow.duration", "duration(self) > duration('0s')"},
+      {"spec.analysis.interval", "duration(self) >= duration('1s')"},
+      {"spec.strategy.scaleDownDelay", "duration(self) <= duration('1h')"},
+  };
+  for (const auto& [path, rule] : bounds) {
+    std::set<std::string> rules;
+    for (const auto& r : schemaAt(path).at("x-kubernetes-validations")) rules.insert(r.at("rule"));
+    EXPECT_TRUE(rules.contains(rule)) << path;
+  }
 }
 
 }  // namespace

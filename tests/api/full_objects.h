@@ -30,6 +30,7 @@ inline ModelDeploymentSpec fullSpec() {
                          Step{.set_weight = std::nullopt, .pause = PauseStep{minutes(1)}},
                          Step{.set_weight = std::nullopt, .pause = PauseStep{std::nullopt}}};
   spec.strategy.shadow = ShadowSpec{minutes(5)};
+  spec.strategy.scale_down_delay = seconds(45);
   spec.analysis.interval = seconds(15);
   spec.analysis.failure_limit = 3;
   spec.analysis.no_data = NoDataPolicy::kFail;
@@ -84,6 +85,9 @@ inline ModelDeploymentStatus fullStatus() {
   status.rollout_started_at = at("2026-11-25T09:00:00Z");
   status.step_started_at = at("2026-11-25T09:01:00.500Z");
   status.last_analysis_at = at("2026-11-25T09:02:00Z");
+  status.canary_unready_since = at("2026-11-25T09:01:30Z");
+  status.holding_since = at("2026-11-25T09:02:00Z");
+  status.traffic_left_canary_at = at("2026-11-25T09:03:00Z");
   status.analysis = {
       MetricResult{"latency-p99", 12.5, CheckResult::kPass, "", at("2026-11-25T09:02:00Z")},
       MetricResult{"drift", std::nullopt, CheckResult::kNoData, "no samples",

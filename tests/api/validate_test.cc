@@ -71,6 +71,12 @@ const Case kCases[] = {
      [](auto& s) { s.traffic.provider = TrafficProvider::kReplicas; },
      {"spec.strategy.shadow: needs a mesh provider (gatewayAPI, istio or nginx): the replicas "
       "provider splits traffic by pod count and cannot mirror it"}},
+    {"ScaleDownDelayOverAnHour",
+     [](auto& s) { s.strategy.scale_down_delay = std::chrono::hours(2); },
+     {"spec.strategy.scaleDownDelay: must be 0s..1h"}},
+    {"NegativeScaleDownDelay",
+     [](auto& s) { s.strategy.scale_down_delay = -std::chrono::seconds(1); },
+     {"spec.strategy.scaleDownDelay: must be 0s..1h"}},
     {"SubSecondInterval",
      [](auto& s) { s.analysis.interval = Duration{500}; },
      {"spec.analysis.interval: must be at least 1s"}},

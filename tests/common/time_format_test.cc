@@ -29,5 +29,12 @@ TEST(Rfc3339Test, RejectsWhatIsNotATime) {
   }
 }
 
+TEST(MicroTimeTest, WritesSixFractionDigits) {
+  EXPECT_EQ(formatMicroTime(Timestamp{std::chrono::milliseconds{1764062611123}}),
+            "2025-11-25T09:23:31.123000Z");
+  EXPECT_EQ(formatMicroTime(Timestamp{std::chrono::milliseconds{1764062611000}}),
+            "2025-11-25T09:23:31.000000Z");
+}
+
 }  // namespace
 }  // namespace aviary

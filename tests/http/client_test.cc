@@ -1,6 +1,10 @@
 #include "http/client.h"
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <thread>
 
@@ -136,6 +140,25 @@ TEST(HttpClientTest, RejectsBadTlsMaterialUpFront) {
   options.tls.client_cert_file = "/nonexistent/cert.pem";
   options.tls.client_key_file = "/nonexistent/key.pem";
   EXPECT_EQ(makeClient(options).error().code, ErrorCode::kInvalidArgument);
+}
+
+TEST(HttpClientTest, AServerThatNeverAnswersIsDeadlineExceeded) {
+  // Listening (the kernel completes the handshake) but never reading nor answering.
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)), 0);
+  ASSERT_EQ(::listen(fd, 4), 0);
+  socklen_t length = sizeof(address);
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  ClientOptions options;
+  options.base_url = "http://127.0.0.1:" + std::to_string(ntohs(address.sin_port));
+  options.timeout = milliseconds{200};
+  auto response = (*makeClient(options))->send(ClientRequest{});
+  ::close(fd);
+  ASSERT_FALSE(response.has_value());
+  EXPECT_EQ(response.error().code, ErrorCode::kDeadlineExceeded) << response.error().message;
 }
 
 TEST(HttpClientTest, UrlEncodeKeepsUnreservedAndEscapesTheRest) {

@@ -40,12 +40,15 @@ api::Step pauseForever() {
   return step;
 }
 
-// Three replicas behind a Gateway API route (a mesh provider: both roles run all replicas).
+// Three replicas behind a Gateway API route (a mesh provider: both roles run all replicas). No
+// scale-down delay, so that promotion and rollback end in the decision that confirms weight 0;
+// ScaleDownDelay below covers the delay.
 api::ModelDeploymentSpec specWithSteps(std::vector<api::Step> steps) {
   api::ModelDeploymentSpec spec;
   spec.replicas = 3;
   spec.traffic.provider = api::TrafficProvider::kGatewayApi;
   spec.strategy.steps = std::move(steps);
+  spec.strategy.scale_down_delay = Duration{0};
   spec.progress_deadline_seconds = 600;
   return spec;
 }
@@ -67,14 +70,33 @@ const api::ModelDeploymentSpec kSteps =
     specWithSteps({weight(10), pauseFor(60), weight(50), pauseForever()});
 const api::ModelDeploymentSpec kAnalysed = withMetrics(kSteps);
 
+// Every desired pod of `rev` ready (and available).
 RoleObservation healthy(const std::string& rev, int n = 3) {
-  return RoleObservation{true, rev, n, n};
+  return {
+      .exists = true, .revision = rev, .replicas = n, .ready_replicas = n, .available_replicas = n};
 }
+// A new Deployment of `rev` whose pods are not ready: nothing serves.
 RoleObservation starting(const std::string& rev, int n = 3) {
-  return RoleObservation{true, rev, n, 0};
+  return {.exists = true, .revision = rev, .replicas = n};
 }
+// `ready` of `n` pods of `rev` ready, and only those serve.
 RoleObservation partly(const std::string& rev, int ready, int n = 3) {
-  return RoleObservation{true, rev, n, ready};
+  return {.exists = true,
+          .revision = rev,
+          .replicas = n,
+          .ready_replicas = ready,
+          .available_replicas = ready};
+}
+// A Deployment re-templated in place to `rev`: none of the new pods is ready yet, while the `n`
+// pods of the previous template still serve.
+RoleObservation retemplated(const std::string& rev, int n = 3) {
+  return {.exists = true, .revision = rev, .replicas = n, .available_replicas = n};
+}
+// As healthy(), but the Deployment controller has not yet seen the latest template or scale.
+RoleObservation stale(const std::string& rev, int n = 3) {
+  auto role = healthy(rev, n);
+  role.observed_current = false;
+  return role;
 }
 RoleObservation absent() { return RoleObservation{}; }
 
@@ -150,6 +172,14 @@ api::ModelDeploymentStatus withRequests(api::ModelDeploymentStatus s, api::Manua
   s.requests = r;
   return s;
 }
+api::ModelDeploymentStatus unreadySince(api::ModelDeploymentStatus s, Timestamp when) {
+  s.canary_unready_since = when;
+  return s;
+}
+api::ModelDeploymentStatus holdingSince(api::ModelDeploymentStatus s, Timestamp when) {
+  s.holding_since = when;
+  return s;
+}
 api::ModelDeploymentStatus rollingBack(int w, api::Outcome outcome, const char* reason) {
   auto s = running(1, w, Phase::kRollingBack);
   s.history = {{kCanary, outcome, reason, at(-10)}};
@@ -193,9 +223,9 @@ EnsureRevision ensureCanary(const std::string& rev, int n = 3) { return {Role::k
 std::vector<Action> holdAt(int w) {
   return {SetWeight{w}, ensureStable(kStable), ensureCanary(kCanary)};
 }
-// A step taken: the current weight `from` re-asserted, then the next step's `to`.
-std::vector<Action> advance(int from, int to) {
-  return {SetWeight{from}, SetWeight{to}, ensureStable(kStable), ensureCanary(kCanary)};
+// A step taken: the next step's weight `to` asked for once (the current one is not re-asserted).
+std::vector<Action> advance(int to) {
+  return {SetWeight{to}, ensureStable(kStable), ensureCanary(kCanary)};
 }
 // A new rollout of `canary` over kStable, at 0 % until the canary is ready.
 std::vector<Action> startRollout(const std::string& canary) {
@@ -330,6 +360,13 @@ void runCases(const std::vector<Case>& cases) {
       EXPECT_EQ(d.status.requests, api::ManualRequests{});
     }
     EXPECT_LE(d.status.history.size(), api::kMaxHistory);
+    // The requeue contract (decide.h): never 0; nullopt only once settled.
+    if (d.requeue_after) {
+      EXPECT_GT(*d.requeue_after, Duration{0});
+    }
+    if (d.status.phase != Phase::kSucceeded && d.status.phase != Phase::kFailed) {
+      EXPECT_TRUE(d.requeue_after.has_value()) << "a rollout in flight must be looked at again";
+    }
     c.check(d);
   }
 }
@@ -456,7 +493,10 @@ TEST(DecideTest, SteadyStateKeepsStableAndScalesLeftoverCanaryDown) {
        Phase::kSucceeded,
        serveStable(),
        {},
-       {{"Ready", "False/StableNotReady"}, {"Stalled", "False/Succeeded"}}},
+       {{"Ready", "False/Scaling"},
+        {"Reconciling", "True/Scaling"},
+        {"Stalled", "False/Succeeded"}},
+       [](const Decision& d) { EXPECT_EQ(d.requeue_after, kReadinessPoll); }},
       {"RequestWithNothingToDoIsClearedWithAWarning",
        kSteps,
        withRequests(succeeded(kStable), abortRequest()),
@@ -502,7 +542,7 @@ TEST(DecideTest, NewRevisionStartsAtStepZeroAndWaitsForCanary) {
        }},
       {"CanaryPastProgressDeadlineRollsBack",
        kSteps,
-       running(0, 0),
+       unreadySince(running(0, 0), at(-300)),
        canaryStarting(0),
        at(301),
        Phase::kFailed,
@@ -575,7 +615,7 @@ TEST(DecideTest, StepsSetWeightsAndPause) {
        bothHealthy(10),
        at(60),
        Phase::kProgressing,
-       advance(10, 50),
+       advance(50),
        {"StepAdvanced"},
        {},
        [](const Decision& d) {
@@ -591,39 +631,123 @@ TEST(DecideTest, StepsSetWeightsAndPause) {
        holdAt(50),
        {},
        {{"Reconciling", "True/AwaitingPromotion"}},
-       [](const Decision& d) { EXPECT_EQ(d.requeue_after, std::nullopt); }},
+       [](const Decision& d) { EXPECT_EQ(d.requeue_after, kInFlightResync); }},
       {"LeavingLastStepPromotes",
        specWithSteps({weight(10)}),
        running(0, 10),
        bothHealthy(10),
        at(5),
        Phase::kPromoting,
-       {SetWeight{10}, ensureStable(kCanary), ensureCanary(kCanary)},
+       promoteAt(10),
        {"Promoting"},
        {{"Reconciling", "True/Promoting"}}},
   });
 }
 
-TEST(DecideTest, ReplicasProviderRealisesWeightsAsReplicaRatios) {
+// Four replicas behind one Service, weights realised as pod counts.
+api::ModelDeploymentSpec replicaSteps() {
   auto spec = specWithSteps({weight(10), weight(50)});
   spec.traffic.provider = api::TrafficProvider::kReplicas;
   spec.replicas = 4;
-  EXPECT_EQ(canaryReplicas(spec, 0), 1);
+  return spec;
+}
+
+TEST(DecideTest, ReplicasProviderRealisesWeightsAsReplicaRatios) {
+  const auto spec = replicaSteps();
+  EXPECT_EQ(canaryReplicas(spec, 0), 0);  // no canary pod in the Service at 0 %
   EXPECT_EQ(stableReplicas(spec, 0), 4);
   EXPECT_EQ(canaryReplicas(spec, 10), 1);
   EXPECT_EQ(stableReplicas(spec, 10), 3);
   EXPECT_EQ(canaryReplicas(spec, 50), 2);
   EXPECT_EQ(stableReplicas(spec, 100), 1);
-  EXPECT_EQ(canaryReplicas(kSteps, 10), 3);  // a mesh splits traffic itself
+  EXPECT_EQ(canaryReplicas(kSteps, 0), 3);  // a mesh splits traffic itself
+  EXPECT_EQ(canaryReplicas(kSteps, 10), 3);
+  const auto world = [](RoleObservation stable, RoleObservation canary) {
+    return seen(kCanary, std::move(stable), std::move(canary), std::nullopt);
+  };
   runCases({
-      {"WeightStepScalesRoles",
+      {"NewRolloutRunsNoCanaryPodAtWeightZero",
        spec,
-       running(0, 10),
-       seen(kCanary, healthy(kStable, 3), healthy(kCanary, 1), std::nullopt),
+       succeeded(kStable),
+       seen(kCanary, healthy(kStable, 4), absent(), std::nullopt),
+       at(0),
+       Phase::kProgressing,
+       {ensureStable(kStable, 4), ensureCanary(kCanary, 0), SetWeight{0}},
+       {"RolloutStarted"},
+       {},
+       [](const Decision& d) { EXPECT_EQ(d.status.canary_unready_since, std::nullopt); }},
+      {"FirstWeightStartsCanaryPodsWhileStableKeepsAll",
+       spec,
+       running(0, 0),
+       world(healthy(kStable, 4), absent()),
        at(1),
        Phase::kProgressing,
-       {SetWeight{10}, SetWeight{50}, ensureStable(kStable, 2), ensureCanary(kCanary, 2)},
+       {SetWeight{10}, ensureStable(kStable, 4), ensureCanary(kCanary, 1)},
+       {},
+       {},
+       [](const Decision& d) {
+         EXPECT_EQ(d.status.current_step, 0);
+         EXPECT_EQ(d.status.step_started_at, at(1));
+       }},
+      {"StartingCanaryPodKeepsStableAndTheStepClock",
+       spec,
+       running(0, 10),
+       world(healthy(kStable, 4), starting(kCanary, 1)),
+       at(5),
+       Phase::kProgressing,
+       {SetWeight{10}, ensureStable(kStable, 4), ensureCanary(kCanary, 1)},
+       {},
+       {},
+       [](const Decision& d) {
+         EXPECT_EQ(d.status.step_started_at, at(5));  // the step has not begun
+         EXPECT_EQ(d.status.canary_unready_since, at(5));
+       }},
+      {"StableGivesUpPodsOnceTheCanaryRunsItsShare",
+       spec,
+       unreadySince(running(0, 10), at(1)),
+       world(healthy(kStable, 4), healthy(kCanary, 1)),
+       at(10),
+       Phase::kProgressing,
+       {SetWeight{10}, ensureStable(kStable, 3), ensureCanary(kCanary, 1)},
+       {},
+       {},
+       [](const Decision& d) {
+         EXPECT_EQ(d.status.current_step, 0);  // not confirmed until the stable runs 3
+         EXPECT_EQ(d.status.step_started_at, at(10));
+         EXPECT_EQ(d.status.canary_unready_since, std::nullopt);
+       }},
+      {"BothCountsConfirmTheWeightAndTheNextStepScalesTheCanaryFirst",
+       spec,
+       running(0, 10),
+       world(healthy(kStable, 3), healthy(kCanary, 1)),
+       at(15),
+       Phase::kProgressing,
+       {SetWeight{50}, ensureStable(kStable, 3), ensureCanary(kCanary, 2)},
        {"StepAdvanced"},
+       {},
+       [](const Decision& d) { EXPECT_EQ(d.status.current_step, 1); }},
+      {"CanaryPodsStartingAtTheNextCountKeepTheStable",
+       spec,
+       running(1, 50),
+       world(healthy(kStable, 3), partly(kCanary, 1, 2)),
+       at(20),
+       Phase::kProgressing,
+       {SetWeight{50}, ensureStable(kStable, 3), ensureCanary(kCanary, 2)},
+       {},
+       {},
+       [](const Decision& d) { EXPECT_EQ(d.status.step_started_at, at(20)); }},
+      {"PromotionScalesTheCanaryDownAtOnceWithoutARouter",
+       [] {
+         auto delayed = replicaSteps();
+         delayed.strategy.scale_down_delay = seconds{30};
+         return delayed;
+       }(),
+       running(1, 50, Phase::kPromoting),
+       world(healthy(kCanary, 4), healthy(kCanary, 2)),
+       at(30),
+       Phase::kSucceeded,
+       {ensureStable(kCanary, 4), SetWeight{0}, ensureCanary(kCanary, 0)},
+       {"Promoted"},
        {}},
   });
 }
@@ -640,14 +764,18 @@ TEST(DecideTest, AnalysisGatesEveryStep) {
        holdAt(10),
        {},
        {{"Reconciling", "True/Analysing"}},
-       [](const Decision& d) { EXPECT_EQ(d.status.current_step, 1); }},
+       [](const Decision& d) {
+         EXPECT_EQ(d.status.current_step, 1);
+         // The pause has elapsed and the round is overdue: poll for it, never 0 (A1).
+         EXPECT_EQ(d.requeue_after, kReadinessPoll);
+       }},
       {"PassingRoundOpensTheGate",
        kAnalysed,
        gated,
        withRound(bothHealthy(10), 0.2),
        at(61),
        Phase::kProgressing,
-       advance(10, 50),
+       advance(50),
        {"StepAdvanced"},
        {},
        [](const Decision& d) {
@@ -689,10 +817,12 @@ TEST(DecideTest, AnalysisGatesEveryStep) {
        Phase::kProgressing,
        holdAt(10),
        {},
-       {{"AnalysisNoData", "True/NoData"}},
+       {{"AnalysisNoData", "True/NoData"}, {"Stalled", "False/Progressing"}},
        [](const Decision& d) {
          EXPECT_EQ(d.status.failed_checks, 0);
          EXPECT_EQ(d.status.current_step, 1);
+         EXPECT_EQ(d.status.holding_since, at(61));          // the hold clock starts
+         EXPECT_EQ(d.requeue_after, Duration{seconds{30}});  // the next round
        }},
       {"NoDataFailsUnderNoDataFail",
        withMetrics(kSteps, api::NoDataPolicy::kFail),
@@ -812,7 +942,7 @@ TEST(DecideTest, RollbackSendsTrafficToStableFirst) {
 TEST(DecideTest, FailedWaitsForANewRevisionOrARetry) {
   // The failed canary's Deployment is kept, scaled to zero.
   const auto after_rollback =
-      seen(kCanary, healthy(kStable), RoleObservation{true, kCanary, 0, 0}, 0);
+      seen(kCanary, healthy(kStable), RoleObservation{.exists = true, .revision = kCanary}, 0);
   runCases({
       {"FailedStaysFailedForTheSameRevision",
        kSteps,
@@ -920,11 +1050,29 @@ TEST(DecideTest, PromotionMovesStableThenTraffic) {
 TEST(DecideTest, NewRevisionMidRolloutRestartsAtStepZero) {
   auto mid = withFailedChecks(passedRoundAt(running(2, 50), at(10)), 1);
   runCases({
-      {"SupersededCanaryRestarts",
+      {"SupersededCanaryLeavesTrafficBeforeItsPodsAreReplaced",
        kAnalysed,
        mid,
        seen(kNext, healthy(kStable), healthy(kCanary), 50),
        at(20),
+       Phase::kProgressing,
+       {ensureStable(kStable), SetWeight{0}, ensureCanary(kCanary)},
+       {},
+       {{"Reconciling", "True/Progressing"}},
+       [](const Decision& d) {
+         EXPECT_EQ(d.status.canary_revision, kCanary);  // not re-templated yet
+         EXPECT_EQ(d.status.canary_weight, 0);
+         EXPECT_EQ(d.requeue_after, kReadinessPoll);
+       }},
+      {"SupersededCanaryRestartsOnceWeightZeroHolds",
+       kAnalysed,
+       [&] {
+         auto drained = mid;
+         drained.canary_weight = 0;
+         return drained;
+       }(),
+       seen(kNext, healthy(kStable), healthy(kCanary), 0),
+       at(25),
        Phase::kProgressing,
        startRollout(kNext),
        {"RolloutRestarted"},
@@ -936,14 +1084,14 @@ TEST(DecideTest, NewRevisionMidRolloutRestartsAtStepZero) {
          EXPECT_TRUE(d.status.analysis.empty());
          EXPECT_EQ(d.status.last_analysis_at, std::nullopt);
        }},
-      {"SupersededDuringPromotionRevertsStable",
+      {"SupersededDuringPromotionRevertsStableAndDrainsTheCanaryFirst",
        kSteps,
        withPhase(running(3, 50), Phase::kPromoting),
        seen(kNext, partly(kCanary, 1), healthy(kCanary), 50),
        at(20),
        Phase::kProgressing,
-       startRollout(kNext),
-       {"RolloutRestarted"},
+       {ensureStable(kStable), SetWeight{0}, ensureCanary(kCanary)},
+       {},
        {}},
       {"SpecBackAtStableRollsBack",
        kSteps,
@@ -968,7 +1116,7 @@ TEST(DecideTest, ManualRequests) {
        world,
        at(1),
        Phase::kProgressing,
-       advance(10, 50),
+       advance(50),
        {"StepAdvanced"},
        {},
        [](const Decision& d) { EXPECT_EQ(d.status.current_step, 2); }},
@@ -978,7 +1126,7 @@ TEST(DecideTest, ManualRequests) {
        bothHealthy(50),
        at(1),
        Phase::kPromoting,
-       {SetWeight{50}, ensureStable(kCanary), ensureCanary(kCanary)},
+       promoteAt(50),
        {"Promoting"},
        {}},
       {"PromoteFullSkipsStepsAndGates",
@@ -1057,7 +1205,462 @@ TEST(DecideTest, ManualRequests) {
        promoteAt(50),
        {"RequestIgnored"},
        {}},
+      {"PauseWhilePausedIsIgnoredWithAWarning",
+       kSteps,
+       withRequests(user_paused, pauseRequest(true)),
+       world,
+       at(1),
+       Phase::kPaused,
+       holdAt(10),
+       {"RequestIgnored"},
+       {{"Reconciling", "True/Paused"}}},
+      {"ResumeWhileRunningIsIgnoredWithAWarning",
+       kSteps,
+       withRequests(running(1, 10), pauseRequest(false)),
+       world,
+       at(1),
+       Phase::kProgressing,
+       holdAt(10),
+       {"RequestIgnored"},
+       {},
+       [](const Decision& d) { EXPECT_EQ(d.status.step_started_at, at(0)); }},
+      {"PromoteFullRefusesAPauseSentWithIt",
+       kSteps,
+       withRequests(running(1, 10),
+                    api::ManualRequests{.promote = api::PromoteRequest::kFull, .paused = true}),
+       world,
+       at(1),
+       Phase::kPromoting,
+       promoteAt(10),
+       {"RequestIgnored", "Promoting"},
+       {},
+       [](const Decision& d) { EXPECT_FALSE(d.status.paused_by_user); }},
+      {"RefusedPromoteKeepsTheUserPause",
+       kSteps,
+       withRequests(user_paused, promote(api::PromoteRequest::kStep)),
+       seen(kCanary, healthy(kStable), partly(kCanary, 1), 10),
+       at(1),
+       Phase::kPaused,
+       holdAt(10),
+       {"RequestIgnored"},
+       {{"Reconciling", "True/Paused"}},
+       [](const Decision& d) {
+         EXPECT_TRUE(d.status.paused_by_user);
+         EXPECT_EQ(d.status.current_step, 1);
+       }},
   });
+}
+
+// ---- deadlines count progress, not time -------------------------------------------------------
+
+TEST(DecideTest, ProgressDeadlineCountsOnlyTimeTheCanaryIsNotReady) {
+  const auto hour_pause = specWithSteps({weight(10), pauseFor(3600), weight(50)});
+  auto paused_long = running(3, 50, Phase::kPaused);
+  paused_long.rollout_started_at = at(-90000);
+  paused_long.step_started_at = at(-86000);
+  runCases({
+      {"PodBlipLateInALongPauseKeepsTheRollout",
+       hour_pause,
+       running(1, 10),
+       seen(kCanary, healthy(kStable), partly(kCanary, 2), 10),
+       at(1800),
+       Phase::kProgressing,
+       holdAt(10),
+       {},
+       {{"Reconciling", "True/Progressing"}},
+       [](const Decision& d) {
+         EXPECT_EQ(d.status.canary_unready_since, at(1800));
+         EXPECT_EQ(d.status.step_started_at, at(0));  // the pause keeps counting
+         EXPECT_EQ(d.requeue_after, kReadinessPoll);
+       }},
+      {"CanaryUnreadyForTheDeadlineSinceItFellOverRollsBack",
+       hour_pause,
+       unreadySince(running(1, 10), at(1800)),
+       seen(kCanary, healthy(kStable), partly(kCanary, 2), 10),
+       at(2401),
+       Phase::kRollingBack,
+       rollBack(),
+       {"RollingBack"},
+       {},
+       [](const Decision& d) {
+         EXPECT_EQ(d.status.history.back().reason, "ProgressDeadlineExceeded");
+       }},
+      {"ReadyCanaryClearsTheUnreadyClock",
+       hour_pause,
+       unreadySince(running(1, 10), at(1800)),
+       bothHealthy(10),
+       at(2000),
+       Phase::kProgressing,
+       holdAt(10),
+       {},
+       {},
+       [](const Decision& d) { EXPECT_EQ(d.status.canary_unready_since, std::nullopt); }},
+      {"IndefinitePauseConsumesNoDeadline",
+       kSteps,
+       paused_long,
+       seen(kCanary, healthy(kStable), partly(kCanary, 2), 50),
+       at(0),
+       Phase::kPaused,
+       holdAt(50),
+       {},
+       {},
+       [](const Decision& d) { EXPECT_EQ(d.status.canary_unready_since, at(0)); }},
+  });
+}
+
+// A setWeight step begins when its weight holds in the world: a round taken before that saw the
+// previous weight.
+TEST(DecideTest, StepClockStartsWhenTheWeightIsConfirmed) {
+  runCases({
+      {"UnconfirmedWeightRestartsTheStepClock",
+       kAnalysed,
+       passedRoundAt(running(0, 10), at(35)),
+       bothHealthy(0),
+       at(40),
+       Phase::kProgressing,
+       holdAt(10),
+       {},
+       {},
+       [](const Decision& d) {
+         EXPECT_EQ(d.status.step_started_at, at(40));
+         EXPECT_EQ(d.status.current_step, 0);
+         EXPECT_FALSE(analysisDue(kAnalysed, d.status, at(69)));
+       }},
+      {"ConfirmedWeightKeepsTheClock",
+       kAnalysed,
+       running(0, 10),
+       bothHealthy(10),
+       at(20),
+       Phase::kProgressing,
+       holdAt(10),
+       {},
+       {{"Reconciling", "True/Analysing"}},
+       [](const Decision& d) {
+         EXPECT_EQ(d.status.step_started_at, at(0));
+         EXPECT_EQ(d.requeue_after, Duration{seconds{10}});
+       }},
+  });
+}
+
+TEST(DecideTest, ScaleDownDelayKeepsTheCanaryAfterTrafficLeavesIt) {
+  auto delayed = kSteps;
+  delayed.strategy.scale_down_delay = seconds{30};
+  auto promoted = withPhase(running(3, 0), Phase::kPromoting);
+  auto left = promoted;
+  left.traffic_left_canary_at = at(3);
+  auto rolling = rollingBack(0, api::Outcome::kRolledBack, "FailedChecks");
+  auto rolled = rolling;
+  rolled.traffic_left_canary_at = at(3);
+  const auto promoted_world = seen(kCanary, healthy(kCanary), healthy(kCanary), 0);
+  runCases({
+      {"PromotionWaitsTheDelayAfterWeightZero",
+       delayed,
+       promoted,
+       promoted_world,
+       at(3),
+       Phase::kPromoting,
+       {ensureStable(kCanary), SetWeight{0}, ensureCanary(kCanary)},
+       {},
+       {{"Reconciling", "True/Promoting"}},
+       [](const Decision& d) {
+         EXPECT_EQ(d.status.traffic_left_canary_at, at(3));
+         EXPECT_EQ(d.requeue_after, kReadinessPoll);
+         EXPECT_EQ(d.status.stable_revision, kStable);
+       }},
+      {"PromotionScalesTheCanaryDownAfterTheDelay",
+       delayed,
+       left,
+       promoted_world,
+       at(33),
+       Phase::kSucceeded,
+       {ensureStable(kCanary), SetWeight{0}, ensureCanary(kCanary, 0)},
+       {"Promoted"},
+       {},
+       [](const Decision& d) { EXPECT_EQ(d.status.traffic_left_canary_at, std::nullopt); }},
+      {"RollbackWaitsTheDelayAfterWeightZero",
+       delayed,
+       rolling,
+       bothHealthy(0),
+       at(3),
+       Phase::kRollingBack,
+       rollBack(),
+       {},
+       {{"Reconciling", "True/RollingBack"}},
+       [](const Decision& d) { EXPECT_EQ(d.status.traffic_left_canary_at, at(3)); }},
+      {"RollbackStillWithinTheDelayRequeuesForItsEnd",
+       delayed,
+       rolled,
+       bothHealthy(0),
+       at(30),
+       Phase::kRollingBack,
+       rollBack(),
+       {},
+       {},
+       [](const Decision& d) { EXPECT_EQ(d.requeue_after, Duration{seconds{3}}); }},
+      {"RollbackScalesTheCanaryDownAfterTheDelay",
+       delayed,
+       rolled,
+       bothHealthy(0),
+       at(33),
+       Phase::kFailed,
+       scaleCanaryDown(),
+       {"RolledBack"},
+       {{"Stalled", "True/RolledBack"}}},
+  });
+}
+
+// ---- holds that only time ends turn Stalled -----------------------------------------------------
+
+api::ModelDeploymentStatus noDataRoundAt(api::ModelDeploymentStatus s, Timestamp when,
+                                         bool provider_down = false) {
+  const auto metric = kAnalysed.analysis.metrics[0];
+  s.analysis = {provider_down ? providerError(metric, "connection refused", when)
+                              : checkMetric(metric, std::nullopt, when)};
+  s.last_analysis_at = when;
+  return s;
+}
+
+TEST(DecideTest, HoldsPastTheDeadlineStall) {
+  auto promoting = holdingSince(running(3, 50, Phase::kPromoting), at(0));
+  auto dead_stable_rollback =
+      holdingSince(rollingBack(10, api::Outcome::kRolledBack, "FailedChecks"), at(0));
+  const auto held = holdingSince(noDataRoundAt(running(1, 10), at(61)), at(61));
+  auto stalled_no_data = held;
+  stalled_no_data.conditions = {{"Stalled", "True", "AnalysisNoData", "held", at(662), 7}};
+  runCases({
+      {"PromotionStartsTheHoldClock",
+       kSteps,
+       running(3, 50, Phase::kPromoting),
+       seen(kCanary, retemplated(kCanary), healthy(kCanary), 50),
+       at(1),
+       Phase::kPromoting,
+       promoteAt(50),
+       {},
+       {{"Reconciling", "True/Promoting"}},
+       [](const Decision& d) { EXPECT_EQ(d.status.holding_since, at(1)); }},
+      {"PromotionWhoseStableNeverBecomesReadyRollsBack",
+       kSteps,
+       promoting,
+       seen(kCanary, retemplated(kCanary), healthy(kCanary), 50),
+       at(601),
+       Phase::kRollingBack,
+       rollBack(),
+       {"RollingBack"},
+       {{"Reconciling", "True/RollingBack"}},
+       [](const Decision& d) {
+         EXPECT_EQ(d.status.history.back().reason, "PromotionStuck");
+         EXPECT_EQ(d.status.history.back().outcome, api::Outcome::kRolledBack);
+         EXPECT_EQ(d.status.holding_since, at(601));  // the rollback's own clock
+       }},
+      {"RollbackWithADeadStableStallsButHoldsTraffic",
+       kSteps,
+       dead_stable_rollback,
+       seen(kCanary, starting(kStable), healthy(kCanary), 10),
+       at(601),
+       Phase::kRollingBack,
+       {ensureStable(kStable), ensureCanary(kCanary)},
+       {"RollbackStuck"},
+       {{"Stalled", "True/RollbackStuck"},
+        {"Reconciling", "False/RollbackStuck"},
+        {"StableUnavailable", "True/StableNotServing"}},
+       [](const Decision& d) {
+         EXPECT_EQ(d.status.canary_weight, 10);
+         EXPECT_EQ(d.requeue_after, kReadinessPoll);
+       }},
+      {"NoDataHoldStallsAfterTheDeadline",
+       kAnalysed,
+       held,
+       withRound(bothHealthy(10), std::nullopt),
+       at(662),
+       Phase::kProgressing,
+       holdAt(10),
+       {"AnalysisNoData"},
+       {{"Stalled", "True/AnalysisNoData"},
+        {"Reconciling", "False/AnalysisNoData"},
+        {"AnalysisNoData", "True/NoData"}},
+       [](const Decision& d) {
+         EXPECT_EQ(d.status.holding_since, at(61));
+         EXPECT_EQ(d.requeue_after, Duration{seconds{30}});  // rounds go on
+       }},
+      {"ProviderErrorHoldStallsAfterTheDeadline",
+       kAnalysed,
+       holdingSince(noDataRoundAt(running(1, 10), at(61), true), at(61)),
+       withRound(bothHealthy(10), {}, true),
+       at(662),
+       Phase::kProgressing,
+       holdAt(10),
+       {"MetricsUnavailable"},
+       {{"Stalled", "True/MetricsUnavailable"}, {"MetricsUnavailable", "True/ProviderError"}}},
+      {"PassingRoundEndsTheStallAndTheRolloutResumes",
+       kAnalysed,
+       stalled_no_data,
+       withRound(bothHealthy(10), 0.2),
+       at(700),
+       Phase::kProgressing,
+       advance(50),
+       {"StepAdvanced"},
+       {{"Stalled", "False/Progressing"}, {"Reconciling", "True/Progressing"}},
+       [](const Decision& d) {
+         EXPECT_EQ(d.status.holding_since, std::nullopt);
+         EXPECT_EQ(d.status.current_step, 2);
+       }},
+      {"NoDataWhileThePauseRunsIsNoHold",
+       kAnalysed,
+       running(1, 10),
+       withRound(bothHealthy(10), std::nullopt),
+       at(30),
+       Phase::kProgressing,
+       holdAt(10),
+       {},
+       {{"AnalysisNoData", "True/NoData"}},
+       [](const Decision& d) { EXPECT_EQ(d.status.holding_since, std::nullopt); }},
+  });
+}
+
+// ---- what status alone cannot be trusted with -------------------------------------------------
+
+TEST(DecideTest, StatusWithoutItsMemoryIsRepaired) {
+  auto no_clocks = running(1, 10);
+  no_clocks.rollout_started_at.reset();
+  no_clocks.step_started_at.reset();
+  auto no_stage_clock = running(0, 0);
+  no_stage_clock.shadowing = true;
+  no_stage_clock.step_started_at.reset();
+  auto shadow_spec = kAnalysed;
+  shadow_spec.strategy.shadow = api::ShadowSpec{Duration{seconds{120}}};
+  runCases({
+      {"StatusWithoutStableAdoptsTheServingStable",
+       kSteps,
+       api::ModelDeploymentStatus{},
+       seen(kCanary, healthy(kStable), absent(), 0),
+       at(0),
+       Phase::kProgressing,
+       startRollout(kCanary),
+       {"StableAdopted", "RolloutStarted"},
+       {},
+       [](const Decision& d) {
+         EXPECT_EQ(d.status.stable_revision, kStable);
+         EXPECT_EQ(d.status.canary_revision, kCanary);
+       }},
+      {"StatusWithoutStableDeploysWhenTheStableRunsDesired",
+       kSteps,
+       api::ModelDeploymentStatus{},
+       seen(kStable, partly(kStable, 1), absent(), 0),
+       at(0),
+       Phase::kInitializing,
+       serveStable(),
+       {},
+       {}},
+      {"MissingStepClocksStartNow",
+       kSteps,
+       no_clocks,
+       bothHealthy(10),
+       at(500),
+       Phase::kProgressing,
+       holdAt(10),
+       {},
+       {},
+       [](const Decision& d) {
+         EXPECT_EQ(d.status.step_started_at, at(500));
+         EXPECT_EQ(d.status.rollout_started_at, at(500));
+         EXPECT_EQ(d.requeue_after, Duration{seconds{60}});  // the whole pause is still ahead
+       }},
+      {"MissingStageClockStartsNow",
+       shadow_spec,
+       no_stage_clock,
+       seen(kCanary, healthy(kStable), healthy(kCanary), 0),
+       at(500),
+       Phase::kProgressing,
+       shadowHold(),
+       {},
+       {{"Reconciling", "True/Shadowing"}},
+       [](const Decision& d) { EXPECT_EQ(d.status.step_started_at, at(500)); }},
+  });
+}
+
+TEST(RoleObservationTest, HealthyNeedsTheCurrentTemplateServingNeedsAnyAvailablePod) {
+  EXPECT_TRUE(healthy(kCanary).healthy());
+  EXPECT_FALSE(stale(kCanary).healthy());  // counts of the previous template
+  EXPECT_TRUE(stale(kCanary).serving());
+  EXPECT_FALSE(retemplated(kCanary).healthy());
+  EXPECT_TRUE(retemplated(kCanary).serving());  // the old pods still answer
+  EXPECT_FALSE(starting(kCanary).serving());
+  EXPECT_FALSE(absent().serving());
+}
+
+TEST(DecideTest, RolloutEndingInARollbackStartsTheNextRevision) {
+  runCases({
+      {"NewRevisionWhenTheRollbackEndsStartsItsRollout",
+       kSteps,
+       rollingBack(0, api::Outcome::kRolledBack, "FailedChecks"),
+       seen(kNext, healthy(kStable), healthy(kCanary), 0),
+       at(2),
+       Phase::kProgressing,
+       {ensureStable(kStable), SetWeight{0}, ensureCanary(kCanary, 0), ensureStable(kStable),
+        ensureCanary(kNext)},
+       {"RolledBack", "RolloutStarted"},
+       {{"Stalled", "False/Progressing"}, {"Reconciling", "True/Progressing"}},
+       [](const Decision& d) {
+         EXPECT_EQ(d.status.canary_revision, kNext);
+         EXPECT_EQ(d.status.history.back().revision, kCanary);
+       }},
+  });
+}
+
+TEST(DecideTest, SupersededReplicasCanaryScalesToZeroBeforeItIsReTemplated) {
+  const auto spec = replicaSteps();
+  const auto world = [](RoleObservation stable, RoleObservation canary) {
+    return seen(kNext, std::move(stable), std::move(canary), std::nullopt);
+  };
+  runCases({
+      {"StableTakesBackAllReplicasFirst",
+       spec,
+       running(1, 50),
+       world(healthy(kStable, 2), healthy(kCanary, 2)),
+       at(1),
+       Phase::kProgressing,
+       {ensureStable(kStable, 4), SetWeight{0}, ensureCanary(kCanary, 2)},
+       {},
+       {}},
+      {"CanaryScalesToZeroOnceTheStableCarries",
+       spec,
+       running(1, 0),
+       world(healthy(kStable, 4), healthy(kCanary, 2)),
+       at(2),
+       Phase::kProgressing,
+       {ensureStable(kStable, 4), SetWeight{0}, ensureCanary(kCanary, 0)},
+       {},
+       {}},
+      {"ReTemplatedOnceTheCanaryRunsNoPod",
+       spec,
+       running(1, 0),
+       world(healthy(kStable, 4), RoleObservation{.exists = true, .revision = kCanary}),
+       at(3),
+       Phase::kProgressing,
+       {ensureStable(kStable, 4), ensureCanary(kNext, 0), SetWeight{0}},
+       {"RolloutRestarted"},
+       {},
+       [](const Decision& d) { EXPECT_EQ(d.status.canary_revision, kNext); }},
+  });
+}
+
+TEST(DecideTest, DecidingOnItsOwnOutputRepeatsNothingInTheNewStates) {
+  auto delayed = kAnalysed;
+  delayed.strategy.scale_down_delay = seconds{30};
+  const std::vector<std::pair<api::ModelDeploymentStatus, Observations>> starts = {
+      {running(2, 50), seen(kNext, healthy(kStable), healthy(kCanary), 50)},
+      {withPhase(running(3, 0), Phase::kPromoting),
+       seen(kCanary, healthy(kCanary), healthy(kCanary), 0)},
+      {rollingBack(0, api::Outcome::kRolledBack, "FailedChecks"), bothHealthy(0)},
+      {holdingSince(noDataRoundAt(running(1, 10), at(61)), at(-600)),
+       withRound(bothHealthy(10), std::nullopt)},
+      {holdingSince(rollingBack(10, api::Outcome::kRolledBack, "FailedChecks"), at(-600)),
+       seen(kCanary, starting(kStable), healthy(kCanary), 10)},
+  };
+  for (const auto& [status, world] : starts) {
+    const auto once = decide(delayed, status, world, at(100));
+    expectReplayAgrees(once, decide(delayed, once.status, world, at(100)));
+  }
 }
 
 // ---- the shadow stage ---------------------------------------------------------------------------
@@ -1211,7 +1814,7 @@ TEST(DecideTest, ShadowStageFailsLikeAStep) {
        }},
       {"CanaryNeverReadyRollsBackAtTheDeadline",
        shadowed(),
-       shadowing(),
+       unreadySince(shadowing(), at(-300)),
        mirrored(starting(kCanary)),
        at(301),
        Phase::kFailed,
@@ -1436,6 +2039,10 @@ TEST(AnalysisDueTest, OneIntervalAfterTheStepAndThePreviousRound) {
   for (const auto& row : rows) {
     EXPECT_EQ(analysisDue(row.spec, row.status, row.now), row.want) << row.name;
   }
+  EXPECT_EQ(nextAnalysisAt(kAnalysed, running(1, 10)), at(30));
+  EXPECT_EQ(nextAnalysisAt(kAnalysed, passedRoundAt(running(1, 10), at(20))), at(50));
+  EXPECT_EQ(nextAnalysisAt(kSteps, running(1, 10)), std::nullopt);
+  EXPECT_EQ(nextAnalysisAt(kAnalysed, succeeded(kStable)), std::nullopt);
 }
 
 }  // namespace

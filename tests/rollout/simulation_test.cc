@@ -22,9 +22,12 @@ const Timestamp kT0{std::chrono::hours{480000}};
 constexpr const char* kOld = "old1";
 constexpr const char* kNew = "new2";
 
-// Deployments become ready one tick after a change, unless their revision is `broken`; the
-// router applies a weight or a mirror one tick after it is asked.
+// Deployments become ready one tick after a change, unless their revision is `broken`; a
+// Deployment re-templated in place keeps its old pods serving until the new ones are ready. The
+// router applies a weight or a mirror one tick after it is asked. With the replicas provider there
+// is no router: one Service sends each role its share of the available pods.
 struct World {
+  bool mesh = true;
   RoleObservation stable;
   RoleObservation canary;
   std::int32_t weight = 0;
@@ -41,6 +44,7 @@ struct World {
       role.revision = e->revision;
       role.replicas = e->replicas;
       role.ready_replicas = std::min(role.ready_replicas, e->replicas);
+      role.available_replicas = std::min(role.available_replicas, e->replicas);
     } else if (const auto* w = std::get_if<SetWeight>(&action)) {
       asked_weight = w->canary_percent;
     } else if (const auto* m = std::get_if<SetMirror>(&action)) {
@@ -50,14 +54,26 @@ struct World {
 
   void tick() {
     for (RoleObservation* role : {&stable, &canary}) {
-      if (role->exists && role->revision != broken) role->ready_replicas = role->replicas;
+      if (role->exists && role->revision != broken) {
+        role->ready_replicas = role->replicas;
+        role->available_replicas = role->replicas;
+      }
     }
     if (asked_weight) weight = *asked_weight;
     if (asked_mirror) mirror = *asked_mirror;
   }
 
-  // All traffic on a role with no ready pod while the other role has some.
+  // Percent of requests the canary answers.
+  int canaryShare() const {
+    if (mesh) return weight;
+    const int pods = stable.available_replicas + canary.available_replicas;
+    return pods == 0 ? 0 : 100 * canary.available_replicas / pods;
+  }
+
+  // All traffic on a role with no ready pod while the other role has some (the Service of the
+  // replicas provider never does that: it sends requests only to available pods).
   bool allTrafficOnDeadRole() const {
+    if (!mesh) return false;
     if (weight == 100) return !canary.serving() && stable.serving();
     if (weight == 0) return !stable.serving() && canary.serving();
     return false;
@@ -82,6 +98,10 @@ struct Outcome {
   int max_weight = 0;
   bool mirrored_with_weight = false;  // real traffic and a mirror to the canary at once
   bool mirrored_while_settled = false;
+  // The canary answered real requests while the status said 0 % (Progressing or Paused).
+  bool unannounced_canary_traffic = false;
+  // Fewest available pods over both roles while a canary ran under steps.
+  int min_capacity = 1 << 30;
 };
 
 // Drives one spec from a settled `kOld` to desired `kNew`. `metric_value` is what Prometheus
@@ -89,7 +109,12 @@ struct Outcome {
 Outcome simulate(const api::ModelDeploymentSpec& spec, double metric_value, std::string broken = "",
                  std::uint64_t crash_seed = 0) {
   Outcome run;
-  run.world.stable = RoleObservation{true, kOld, spec.replicas, spec.replicas};
+  run.world.mesh = spec.traffic.provider != api::TrafficProvider::kReplicas;
+  run.world.stable = RoleObservation{.exists = true,
+                                     .revision = kOld,
+                                     .replicas = spec.replicas,
+                                     .ready_replicas = spec.replicas,
+                                     .available_replicas = spec.replicas};
   run.world.broken = std::move(broken);
   run.status.phase = Phase::kSucceeded;
   run.status.stable_revision = kOld;
@@ -105,7 +130,7 @@ Outcome simulate(const api::ModelDeploymentSpec& spec, double metric_value, std:
     obs.observed_mirror = run.world.mirror;
     if (analysisDue(spec, run.status, now)) {
       // The canary's metrics have samples only once it gets requests, real or mirrored.
-      const bool canary_sees_traffic = run.world.weight > 0 || run.world.mirror;
+      const bool canary_sees_traffic = run.world.canaryShare() > 0 || run.world.mirror;
       std::vector<api::MetricResult> round;
       for (const auto& metric : spec.analysis.metrics) {
         round.push_back(checkMetric(
@@ -125,7 +150,16 @@ Outcome simulate(const api::ModelDeploymentSpec& spec, double metric_value, std:
     run.world.tick();
     run.dead_route_seen = run.dead_route_seen || run.world.allTrafficOnDeadRole();
     run.mirrored_ticks += run.world.mirror ? 1 : 0;
-    run.max_weight = std::max(run.max_weight, run.world.weight);
+    run.max_weight = std::max(run.max_weight, run.world.canaryShare());
+    const bool under_steps =
+        d.status.phase == Phase::kProgressing || d.status.phase == Phase::kPaused;
+    if (under_steps && d.status.canary_weight == 0 && run.world.canaryShare() > 0) {
+      run.unannounced_canary_traffic = true;
+    }
+    if (under_steps) {
+      run.min_capacity = std::min(run.min_capacity, run.world.stable.available_replicas +
+                                                        run.world.canary.available_replicas);
+    }
     run.mirrored_with_weight =
         run.mirrored_with_weight || (run.world.mirror && run.world.weight > 0);
     const bool settled =
@@ -173,7 +207,9 @@ TEST(SimulationTest, GoodRolloutReachesSucceeded) {
     EXPECT_EQ(run.world.canary.replicas, 0);
     EXPECT_EQ(run.status.history.back().outcome, api::Outcome::kPromoted);
     EXPECT_FALSE(run.dead_route_seen);
-    EXPECT_GE(run.ticks, 18);  // 30 s + 60 s + 30 s + 60 s of steps, each step gated
+    EXPECT_FALSE(run.unannounced_canary_traffic);
+    EXPECT_GE(run.min_capacity, 4);  // the stable gives up pods only to ready canary pods
+    EXPECT_GE(run.ticks, 18);        // 30 s + 60 s + 30 s + 60 s of steps, each step gated
     EXPECT_LT(run.ticks, 400);
   }
 }
@@ -190,6 +226,8 @@ TEST(SimulationTest, FailingAnalysisEndsFailedWithTrafficOnStable) {
     EXPECT_EQ(run.status.history.back().reason, "FailedChecks");
     EXPECT_EQ(run.status.failed_checks, 2);
     EXPECT_FALSE(run.dead_route_seen);
+    EXPECT_FALSE(run.unannounced_canary_traffic);
+    EXPECT_GE(run.min_capacity, 4);
   }
 }
 
@@ -210,12 +248,15 @@ TEST(SimulationTest, ControllerKilledBetweenWritesStillConverges) {
       EXPECT_EQ(good.world.stable.revision, kNew);
       EXPECT_EQ(good.world.weight, 0);
       EXPECT_FALSE(good.dead_route_seen);
+      EXPECT_FALSE(good.unannounced_canary_traffic);
+      EXPECT_GE(good.min_capacity, 4);
       const Outcome bad = simulate(analysedSpec(provider), 5.0, "", seed);
       EXPECT_EQ(bad.status.phase, Phase::kFailed);
       EXPECT_EQ(bad.world.stable.revision, kOld);
       EXPECT_EQ(bad.world.weight, 0);
       EXPECT_EQ(bad.world.canary.replicas, 0);
       EXPECT_FALSE(bad.dead_route_seen);
+      EXPECT_FALSE(bad.unannounced_canary_traffic);
     }
   }
 }

@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/flags.h"
 #include "common/result.h"
 
 namespace aviary::sidecar {
@@ -44,14 +45,16 @@ struct SidecarConfig {
   std::chrono::milliseconds accounting_interval{5000};
   std::string port_file;
   std::string log_level = "info";
+  std::string log_format = "json";
   bool help = false;
 };
 
 // Looks up an environment variable; returns nothing when unset.
-using EnvLookup = std::function<std::optional<std::string>(std::string_view)>;
+using EnvLookup = Environment;
 
 // Reads flags (`--name=value`, `--name value`, bare `--flag` for booleans) over AVIARY_*
-// variables over defaults. Errors are InvalidArgument naming the flag.
+// variables over defaults, through one common/flags table. Errors are InvalidArgument naming the
+// flag.
 Result<SidecarConfig> parseConfig(std::span<const std::string_view> args, const EnvLookup& env);
 
 // The flag reference printed by --help.

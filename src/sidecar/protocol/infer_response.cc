@@ -5,13 +5,11 @@
 
 #include <cmath>
 #include <iterator>
-#include <nlohmann/json.hpp>
 
+#include "common/json_text.h"
 #include "sidecar/protocol/binary_tensor.h"
 
 namespace aviary::sidecar {
-
-std::string jsonString(std::string_view text) { return nlohmann::json(text).dump(); }
 
 EncodedResponse encodeInferResponse(std::string_view model_name, std::string_view model_version,
                                     std::string_view id, std::span<const OutputTensor> outputs) {

@@ -30,7 +30,4 @@ struct EncodedResponse {
 EncodedResponse encodeInferResponse(std::string_view model_name, std::string_view model_version,
                                     std::string_view id, std::span<const OutputTensor> outputs);
 
-// `text` as a JSON string literal, quotes included.
-std::string jsonString(std::string_view text);
-
 }  // namespace aviary::sidecar

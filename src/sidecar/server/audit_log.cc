@@ -11,7 +11,7 @@
 #include <iterator>
 #include <random>
 
-#include "sidecar/protocol/infer_response.h"
+#include "common/json_text.h"
 
 namespace aviary::sidecar {
 

@@ -1,0 +1,79 @@
+#include "controller/act.h"
+
+#include <spdlog/spdlog.h>
+
+#include <variant>
+
+#include "controller/names.h"
+
+namespace aviary::controller {
+namespace {
+
+using kube::Json;
+
+// Server-side apply of `desired` unless the cached object already carries all of it.
+Status applyIfChanged(const ActContext& context, const kube::ResourceRef& kind, const Json& desired,
+                      const ObjectLookup& cached) {
+  const std::string key =
+      desired["metadata"].value("namespace", "") + "/" + desired["metadata"].value("name", "");
+  if (const kube::ObjectPtr live = cached ? cached(key) : nullptr;
+      live && containsAll(*live, desired)) {
+    return {};
+  }
+  auto applied = context.kube.patch(kube::refOf(kind, desired), kube::PatchType::kApply, desired,
+                                    kube::PatchOptions{.force = true});
+  if (!applied) return fail(applied.error().withContext("applying " + kind.resource + " " + key));
+  return {};
+}
+
+Status noRouter() {
+  return fail(ErrorCode::kFailedPrecondition, "no router for spec.traffic.provider");
+}
+
+struct Applier {
+  const ActContext& context;
+
+  Status operator()(const rollout::EnsureRevision& ensure) const {
+    const Json desired = deploymentFor(context.md, context.spec, ensure.role, ensure.revision,
+                                       ensure.replicas, context.sidecar);
+    return applyIfChanged(context, kube::resources::kDeployments, desired, context.deployments);
+  }
+  Status operator()(const rollout::SetWeight& weight) const {
+    if (context.router == nullptr) return noRouter();
+    auto set = context.router->setWeight(context.target, weight.canary_percent);
+    if (!set) return fail(set.error().withContext("setting the canary weight"));
+    return {};
+  }
+  Status operator()(const rollout::SetMirror& mirror) const {
+    if (context.router == nullptr) return noRouter();
+    auto set = context.router->setMirror(context.target, mirror.enabled);
+    if (!set) return fail(set.error().withContext("setting the mirror"));
+    return {};
+  }
+  Status operator()(const rollout::EmitEvent& event) const {
+    context.events.record(context.md, eventTypeOf(event.type), event.reason, "Rollout",
+                          event.message);
+    return {};
+  }
+};
+
+}  // namespace
+
+kube::EventType eventTypeOf(rollout::EventType type) {
+  return type == rollout::EventType::kWarning ? kube::EventType::kWarning
+                                              : kube::EventType::kNormal;
+}
+
+Status apply(const rollout::Action& action, const ActContext& context) {
+  return std::visit(Applier{context}, action);
+}
+
+Status ensureServices(const ActContext& context) {
+  for (const Json& service : servicesFor(context.md)) {
+    AVIARY_RETURN_IF_ERROR(
+        applyIfChanged(context, kube::resources::kServices, service, context.services));
+  }
+  return {};
+}
+
+}  // namespace aviary::controller

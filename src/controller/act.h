@@ -1,0 +1,45 @@
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "api/spec.h"
+#include "common/result.h"
+#include "controller/manifests.h"
+#include "kube/cache.h"
+#include "kube/client.h"
+#include "kube/events.h"
+#include "rollout/decide.h"
+#include "router/router.h"
+
+// Applying decide()'s actions to the world.
+namespace aviary::controller {
+
+// A read of what the controller's informers hold: the object under "namespace/name", or nullptr.
+using ObjectLookup = std::function<kube::ObjectPtr(const std::string& key)>;
+
+// What applying an action for one ModelDeployment needs.
+struct ActContext {
+  kube::KubeClient& kube;
+  const kube::Json& md;                  // the ModelDeployment as read
+  const api::ModelDeploymentSpec& spec;  // parsed, defaulted
+  router::Router* router;                // nullptr when the provider is unsupported (spec problems)
+  const router::RouteTarget& target;
+  kube::EventRecorder& events;
+  const SidecarDefaults& sidecar;
+  const ObjectLookup& deployments;  // cached Deployments
+  const ObjectLookup& services;     // cached Services
+};
+
+// Applies one action. EnsureRevision: server-side apply (forced: aviary owns the object) of the
+// role's Deployment, skipped when the cached object already has every desired field. SetWeight /
+// SetMirror: the router (itself idempotent). EmitEvent: an Event on the ModelDeployment.
+Status apply(const rollout::Action& action, const ActContext& context);
+
+// Applies the three Services that are not already as desired.
+Status ensureServices(const ActContext& context);
+
+// rollout's event type as Kubernetes'.
+kube::EventType eventTypeOf(rollout::EventType type);
+
+}  // namespace aviary::controller

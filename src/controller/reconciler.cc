@@ -1,0 +1,163 @@
+#include "controller/reconciler.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <utility>
+
+#include "api/defaults.h"
+#include "api/json.h"
+#include "api/revision.h"
+#include "api/validate.h"
+#include "controller/names.h"
+#include "controller/observe.h"
+#include "controller/status_writer.h"
+#include "kube/owner.h"
+#include "rollout/decide.h"
+
+namespace aviary::controller {
+namespace {
+
+using kube::Json;
+
+constexpr int kConflictAttempts = 3;
+
+kube::ResourceRef refOf(const Json& md) {
+  return kube::refOf(kube::resources::kModelDeployments, md);
+}
+
+// The spec as decide() takes it, and every reason it cannot be acted on ("path: message").
+struct ReadSpec {
+  api::ModelDeploymentSpec spec;
+  std::vector<std::string> problems;
+};
+ReadSpec readSpec(const Json& md) {
+  api::ParsedSpec parsed = api::parseSpec(md.value("spec", Json::object()));
+  api::applyDefaults(parsed.spec);
+  ReadSpec out{std::move(parsed.spec), {}};
+  for (const auto& error : parsed.errors) out.problems.push_back(error.toString());
+  if (parsed.errors.empty()) {
+    for (const auto& error : api::validate(out.spec)) out.problems.push_back(error.toString());
+  }
+  return out;
+}
+
+// The status as written last. A malformed `requests` (a user's field) is reported as a problem
+// and dropped, rather than stopping the rollout.
+api::ModelDeploymentStatus readStatus(const Json& md, std::vector<std::string>& problems) {
+  Json status = md.value("status", Json::object());
+  if (auto parsed = api::statusFromJson(status)) return *parsed;
+  problems.push_back("status: " + api::statusFromJson(status).error().message);
+  status.erase("requests");
+  return api::statusFromJson(status).value_or(api::ModelDeploymentStatus{});
+}
+
+}  // namespace
+
+Reconciler::Reconciler(ReconcilerDeps deps) : deps_(std::move(deps)) {}
+
+Result<kube::ReconcileResult> Reconciler::reconcile(const std::string& key) {
+  const kube::ObjectPtr cached = deps_.model_deployments(key);
+  if (!cached) return kube::ReconcileResult{};  // deleted: its objects go by ownerReferences
+  Json md = *cached;
+  for (int attempt = 1;; ++attempt) {
+    auto result = reconcileOnce(key, md);
+    if (result || result.error().code != ErrorCode::kConflict || attempt == kConflictAttempts) {
+      return result;
+    }
+    spdlog::debug("{}: {}; reading it again", key, result.error().message);
+    auto fresh = deps_.kube->get(refOf(md));
+    if (!fresh && fresh.error().code == ErrorCode::kNotFound) return kube::ReconcileResult{};
+    if (!fresh) return fail(fresh.error());
+    md = std::move(*fresh);
+  }
+}
+
+Result<kube::ReconcileResult> Reconciler::reconcileOnce(const std::string& key, Json md) {
+  const Timestamp now = deps_.clock->now();
+  ReadSpec read = readSpec(md);
+  const api::ModelDeploymentSpec& spec = read.spec;
+  const Json& meta = md.at("metadata");
+  const std::string name = meta.value("name", "");
+  const router::RouteTarget target{meta.value("namespace", ""), name,
+                                   roleObjectName(name, rollout::Role::kStable),
+                                   roleObjectName(name, rollout::Role::kCanary), spec.traffic};
+  router::Router* router = nullptr;
+  if (auto found = deps_.routers(spec.traffic.provider)) {
+    router = *found;
+  } else if (found.error().code == ErrorCode::kUnimplemented) {
+    read.problems.push_back("spec.traffic.provider: " + found.error().message);
+  } else {
+    return fail(found.error());
+  }
+
+  // Deletion: give the traffic back to stable, then let the object go.
+  if (kube::isBeingDeleted(md)) {
+    if (!kube::hasFinalizer(md, kFinalizer)) return kube::ReconcileResult{};
+    if (router != nullptr) {
+      if (auto done = router->finalize(target); !done) {
+        return fail(done.error().withContext("finalizing the route"));
+      }
+    }
+    kube::removeFinalizer(md, kFinalizer);
+    AVIARY_RETURN_IF_ERROR(deps_.kube->update(refOf(md), md));
+    spdlog::info("{}: traffic back to stable; finalizer removed", key);
+    return kube::ReconcileResult{};
+  }
+  if (kube::addFinalizer(md, kFinalizer)) {
+    AVIARY_ASSIGN_OR_RETURN(md, deps_.kube->update(refOf(md), md));
+  }
+
+  const api::ModelDeploymentStatus status = readStatus(md, read.problems);
+  ObservedWorld world;
+  world.md = &md;
+  world.desired_revision = api::revisionHash(spec);
+  world.spec_problems = read.problems;
+  const kube::ObjectPtr stable = deps_.deployments(key + "-stable");
+  const kube::ObjectPtr canary = deps_.deployments(key + "-canary");
+  const ActContext context{
+      *deps_.kube,   md, spec, router, target, *deps_.events, deps_.sidecar, deps_.deployments,
+      deps_.services};
+  if (read.problems.empty()) {
+    // Spec problems touch nothing: what runs keeps serving until the spec is fixed.
+    AVIARY_RETURN_IF_ERROR(ensureServices(context));
+    world.stable = stable.get();
+    world.canary = canary.get();
+    if (auto route = router->observe(target)) {
+      world.route = *route;
+    } else {
+      spdlog::warn("{}: reading the route: {}", key, route.error().message);
+    }
+  }
+  rollout::Observations observations = observe(world);
+  if (read.problems.empty() && rollout::analysisDue(spec, status, now)) {
+    const QueryTarget query_target{name, target.ns, status.canary_revision, status.stable_revision,
+                                   spec.analysis.interval};
+    observations.analysis = runAnalysisRound(spec.analysis, query_target, deps_.analysis, now);
+    if (deps_.hooks.on_analysis) {
+      for (const auto& result : *observations.analysis) deps_.hooks.on_analysis(result);
+    }
+  }
+
+  const rollout::Decision decision = rollout::decide(spec, status, observations, now);
+  for (const rollout::Action& action : decision.actions) {
+    if (auto applied = apply(action, context); !applied) {
+      spdlog::warn("{}: {}", key, applied.error().message);
+      return fail(applied.error());
+    }
+  }
+  AVIARY_ASSIGN_OR_RETURN(const StatusWrite written, writeStatus(*deps_.kube, md, decision.status));
+  if (written == StatusWrite::kWritten) {
+    spdlog::info("{}: phase {}: {}", key, api::toJson(decision.status).value("phase", ""),
+                 decision.status.message);
+    const auto& history = decision.status.history;
+    if (deps_.hooks.on_outcome && !history.empty() &&
+        (status.history.empty() || history.back() != status.history.back())) {
+      deps_.hooks.on_outcome(history.back());
+    }
+  }
+  return kube::ReconcileResult{std::chrono::duration_cast<std::chrono::milliseconds>(
+      decision.requeue_after.value_or(Duration{0}))};
+}
+
+}  // namespace aviary::controller

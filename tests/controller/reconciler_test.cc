@@ -1,0 +1,264 @@
+#include "controller/reconciler.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+
+#include "api/json.h"
+#include "controller/names.h"
+#include "kube/owner.h"
+#include "kube/resource.h"
+#include "tests/fakes/fake_clock.h"
+#include "tests/fakes/fake_cluster.h"
+#include "tests/fakes/fake_provider.h"
+#include "tests/fakes/fake_router.h"
+
+// The Reconciler against a fake cluster whose Deployments turn ready at each tick: what a user
+// sees of a ModelDeployment from creation to a promoted or rolled-back second revision.
+namespace aviary::controller {
+namespace {
+
+using api::Phase;
+using kube::Json;
+namespace res = kube::resources;
+
+constexpr const char* kKey = "ml/churn";
+
+Json modelDeployment() {
+  return Json::parse(R"({
+    "apiVersion": "aviary.dev/v1alpha1", "kind": "ModelDeployment",
+    "metadata": {"name": "churn", "namespace": "ml"},
+    "spec": {
+      "model": {"name": "churn", "version": "v1", "uri": "file:///models/churn/v1/model.json"},
+      "replicas": 2,
+      "traffic": {"provider": "gatewayAPI", "gatewayAPI": {"httpRoute": "churn"}},
+      "strategy": {"steps": [{"setWeight": 20}, {"pause": {"duration": "1m"}}, {"setWeight": 50}]},
+      "analysis": {"interval": "30s", "failureLimit": 2,
+                   "metrics": [{"name": "error-rate", "prometheus": {"query": "errors{rev='{{canary}}'}"},
+                                "max": 1}]}
+    }})");
+}
+
+class ReconcilerTest : public ::testing::Test {
+ protected:
+  ReconcilerTest() {
+    ReconcilerDeps deps{
+        .kube = kube_,
+        .model_deployments = [this](const std::string& key) { return readMd(key); },
+        .deployments = cluster_.lookup(res::kDeployments),
+        .services = cluster_.lookup(res::kServices),
+        .routers = [this](api::TrafficProvider p) -> Result<router::Router*> {
+          if (p == api::TrafficProvider::kNginx) {
+            return fail(ErrorCode::kUnimplemented, "nginx is not supported by this build");
+          }
+          return router_.get();
+        },
+        .analysis = {.provider = [this](const std::optional<std::string>&)
+                         -> Result<metrics::Provider::Ptr> { return provider_; },
+                     .render = [](const api::MetricSpec& metric,
+                                  const QueryTarget& target) -> Result<std::string> {
+                       std::string query = metric.prometheus->query;
+                       query.replace(query.find("{{canary}}"), 10, target.canary);
+                       return query;
+                     }},
+        .events = std::make_shared<kube::EventRecorder>(kube_, clock_),
+        .clock = clock_,
+        .sidecar = {},
+        .hooks = {}};
+    reconciler_ = std::make_unique<Reconciler>(std::move(deps));
+    provider_->setDefault(0.0);
+  }
+
+  kube::ObjectPtr readMd(const std::string& key) {
+    kube::ObjectPtr md = cluster_.lookup(res::kModelDeployments)(key);
+    if (md && after_read_) std::exchange(after_read_, nullptr)();
+    return md;
+  }
+
+  void create(const Json& md) { ASSERT_TRUE(kube_->create(res::kModelDeployments.in("ml"), md)); }
+  Json md() { return *kube_->get(res::kModelDeployments.in("ml").named("churn")); }
+  api::ModelDeploymentStatus status() {
+    return *api::statusFromJson(md().value("status", Json::object()));
+  }
+  void editSpec(const std::function<void(Json& spec)>& edit) {
+    Json object = md();
+    edit(object["spec"]);
+    ASSERT_TRUE(kube_->update(res::kModelDeployments.in("ml").named("churn"), object));
+  }
+
+  // Reconciles, lets the cluster catch up, and lets time pass (the requeue asked for, else 5 s),
+  // until `done` holds; false after `limit` rounds.
+  bool runUntil(const std::function<bool(const api::ModelDeploymentStatus&)>& done,
+                int limit = 200) {
+    for (int i = 0; i < limit; ++i) {
+      auto result = reconciler_->reconcile(kKey);
+      EXPECT_TRUE(result) << result.error().message;
+      if (!result) return false;
+      cluster_.tick();
+      if (done(status())) return true;
+      const auto wait = result->requeue_after.count() > 0 ? result->requeue_after
+                                                          : std::chrono::milliseconds{5000};
+      clock_->advance(wait);
+    }
+    return false;
+  }
+  static bool phaseIs(const api::ModelDeploymentStatus& s, Phase phase) { return s.phase == phase; }
+
+  Json deployment(const std::string& name) {
+    auto object = kube_->get(res::kDeployments.in("ml").named(name));
+    return object ? *object : Json();
+  }
+  static std::string revisionOf(const Json& deployment) {
+    return deployment["spec"]["template"]["metadata"]["labels"].value(kRevisionLabel, "");
+  }
+
+  std::shared_ptr<testing::FakeClock> clock_ = std::make_shared<testing::FakeClock>();
+  testing::FakeCluster cluster_{clock_};
+  std::shared_ptr<testing::FakeKube> kube_ = cluster_.kube();
+  std::shared_ptr<testing::FakeRouter> router_ = std::make_shared<testing::FakeRouter>();
+  std::shared_ptr<testing::FakeProvider> provider_ = std::make_shared<testing::FakeProvider>();
+  std::function<void()> after_read_;
+  std::unique_ptr<Reconciler> reconciler_;
+};
+
+TEST_F(ReconcilerTest, NewModelDeploymentReachesSucceededWithItsObjects) {
+  create(modelDeployment());
+  ASSERT_TRUE(runUntil([](const auto& s) { return phaseIs(s, Phase::kSucceeded); }));
+
+  const Json object = md();
+  EXPECT_TRUE(kube::hasFinalizer(object, kFinalizer));
+  const Json stable = deployment("churn-stable");
+  EXPECT_EQ(stable["spec"]["replicas"], 2);
+  EXPECT_EQ(revisionOf(stable), status().stable_revision);
+  EXPECT_TRUE(kube::isOwnedBy(stable, object["metadata"]["uid"]));
+  for (const std::string name : {"churn", "churn-stable", "churn-canary"}) {
+    EXPECT_TRUE(kube_->get(res::kServices.in("ml").named(name))) << name;
+  }
+  EXPECT_EQ(router_->state(kKey).weight, 0);
+}
+
+TEST_F(ReconcilerTest, SettledObjectCausesNoWrites) {
+  create(modelDeployment());
+  ASSERT_TRUE(runUntil([](const auto& s) { return phaseIs(s, Phase::kSucceeded); }));
+  ASSERT_TRUE(reconciler_->reconcile(kKey));  // whatever the last round left to say
+  const auto writes = kube_->writes().size();
+  const auto route_writes = router_->writeCalls();
+
+  for (int i = 0; i < 3; ++i) {
+    auto result = reconciler_->reconcile(kKey);
+    ASSERT_TRUE(result) << result.error().message;
+    EXPECT_EQ(result->requeue_after.count(), 0);
+  }
+  EXPECT_EQ(kube_->writes().size(), writes);
+  EXPECT_EQ(router_->writeCalls(), route_writes);
+}
+
+TEST_F(ReconcilerTest, NewRevisionIsPromotedThroughItsSteps) {
+  create(modelDeployment());
+  ASSERT_TRUE(runUntil([](const auto& s) { return phaseIs(s, Phase::kSucceeded); }));
+  const std::string v1 = status().stable_revision;
+  editSpec([](Json& spec) { spec["model"]["uri"] = "file:///models/churn/v2/model.json"; });
+
+  std::vector<std::int32_t> weights;
+  ASSERT_TRUE(runUntil([&](const auto& s) {
+    const auto w = router_->state(kKey).weight.value_or(-1);
+    if (weights.empty() || weights.back() != w) weights.push_back(w);
+    return phaseIs(s, Phase::kSucceeded) && s.stable_revision != v1;
+  }));
+  EXPECT_EQ(weights, (std::vector<std::int32_t>{0, 20, 50, 0}));
+  const Json stable = deployment("churn-stable");
+  EXPECT_EQ(revisionOf(stable), status().stable_revision);
+  const auto args = stable["spec"]["template"]["spec"]["containers"][0]["args"];
+  EXPECT_NE(std::find(args.begin(), args.end(), "--model-uri=file:///models/churn/v2/model.json"),
+            args.end());
+  EXPECT_FALSE(provider_->queries().empty());
+  EXPECT_NE(provider_->queries().front().find(status().stable_revision), std::string::npos);
+}
+
+TEST_F(ReconcilerTest, FailingMetricRollsBack) {
+  create(modelDeployment());
+  ASSERT_TRUE(runUntil([](const auto& s) { return phaseIs(s, Phase::kSucceeded); }));
+  const std::string v1 = status().stable_revision;
+  provider_->setDefault(7.0);  // error rate 7 % > max 1
+  editSpec([](Json& spec) { spec["model"]["uri"] = "file:///models/churn/v2/model.json"; });
+
+  ASSERT_TRUE(runUntil([](const auto& s) { return phaseIs(s, Phase::kFailed); }));
+  EXPECT_EQ(status().stable_revision, v1);
+  EXPECT_EQ(router_->state(kKey).weight, 0);
+  EXPECT_EQ(revisionOf(deployment("churn-stable")), v1);
+  EXPECT_EQ(deployment("churn-canary")["spec"]["replicas"], 0);
+  ASSERT_FALSE(status().history.empty());
+  EXPECT_EQ(status().history.back().outcome, api::Outcome::kRolledBack);
+}
+
+TEST_F(ReconcilerTest, InvalidSpecIsRecordedAndNothingElseIsWritten) {
+  Json object = modelDeployment();
+  object["spec"]["strategy"]["steps"][0]["setWeight"] = 140;
+  create(object);
+  auto result = reconciler_->reconcile(kKey);
+  ASSERT_TRUE(result) << result.error().message;
+
+  const auto s = status();
+  const auto stalled = std::find_if(s.conditions.begin(), s.conditions.end(),
+                                    [](const api::Condition& c) { return c.type == "Stalled"; });
+  ASSERT_NE(stalled, s.conditions.end());
+  EXPECT_EQ(stalled->status, "True");
+  EXPECT_EQ(stalled->reason, "InvalidSpec");
+  EXPECT_NE(stalled->message.find("setWeight"), std::string::npos);
+  for (const std::string& write : kube_->writes()) {
+    EXPECT_EQ(write.find(" deployments.apps "), std::string::npos) << write;
+    EXPECT_EQ(write.find(" services "), std::string::npos) << write;
+  }
+  EXPECT_EQ(router_->writeCalls(), 0);
+}
+
+TEST_F(ReconcilerTest, UnsupportedProviderIsAnInvalidSpec) {
+  Json object = modelDeployment();
+  object["spec"]["traffic"] = {{"provider", "nginx"}, {"nginx", {{"ingress", "churn"}}}};
+  create(object);
+  ASSERT_TRUE(reconciler_->reconcile(kKey));
+  EXPECT_NE(status().message.find("nginx is not supported"), std::string::npos);
+  EXPECT_FALSE(kube_->get(res::kDeployments.in("ml").named("churn-stable")));
+}
+
+TEST_F(ReconcilerTest, DeletionGivesTrafficBackThenRemovesTheFinalizer) {
+  create(modelDeployment());
+  ASSERT_TRUE(runUntil([](const auto& s) { return phaseIs(s, Phase::kSucceeded); }));
+  editSpec([](Json& spec) { spec["model"]["uri"] = "file:///models/churn/v2/model.json"; });
+  ASSERT_TRUE(runUntil([&](const auto&) { return router_->state(kKey).weight == 20; }));
+
+  ASSERT_TRUE(kube_->remove(res::kModelDeployments.in("ml").named("churn")));
+  ASSERT_TRUE(kube_->get(res::kModelDeployments.in("ml").named("churn")));  // held by finalizer
+  ASSERT_TRUE(reconciler_->reconcile(kKey));
+  EXPECT_EQ(router_->finalized(), std::vector<std::string>{kKey});
+  EXPECT_EQ(router_->state(kKey).weight, 0);
+  EXPECT_FALSE(kube_->get(res::kModelDeployments.in("ml").named("churn")));
+  ASSERT_TRUE(reconciler_->reconcile(kKey));  // gone: nothing to do
+}
+
+TEST_F(ReconcilerTest, RequestWrittenBetweenReadAndStatusWriteIsKeptAndActedOn) {
+  create(modelDeployment());
+  ASSERT_TRUE(runUntil([](const auto& s) { return phaseIs(s, Phase::kSucceeded); }));
+  editSpec([](Json& spec) { spec["model"]["uri"] = "file:///models/churn/v2/model.json"; });
+  ASSERT_TRUE(reconciler_->reconcile(kKey));  // the canary starts
+  cluster_.tick();                            // and turns ready: the next reconcile moves on
+  // A user pauses the rollout just after the reconcile read the object: the status decided from
+  // that read is stale.
+  after_read_ = [this] {
+    ASSERT_TRUE(kube_->patchStatus(res::kModelDeployments.in("ml").named("churn"),
+                                   kube::PatchType::kMerge,
+                                   Json{{"status", {{"requests", {{"paused", true}}}}}}));
+  };
+  auto result = reconciler_->reconcile(kKey);
+  ASSERT_TRUE(result) << result.error().message;
+
+  const auto s = status();
+  EXPECT_TRUE(s.paused_by_user);
+  EXPECT_EQ(s.phase, Phase::kPaused);
+  EXPECT_EQ(s.requests, api::ManualRequests{});
+  EXPECT_FALSE(s.canary_revision.empty());
+}
+
+}  // namespace
+}  // namespace aviary::controller
