@@ -10,9 +10,10 @@
 #   reconcile p99 (the controller's own histogram on /metrics)
 #   time for all N to reach Succeeded, first revision and second
 #
-# Usage: bench/controller/run.sh [--count N] [--window S] [--workers W] [--keep]
+# Usage: bench/controller/run.sh [--count N] [--window S] [--workers W] [--kube-qps Q] [--keep]
 #   --count N    ModelDeployments (1000)           --window S  quiet window in seconds (120)
-#   --workers W  controller --workers (default: the controller's own)
+#   --workers W  controller --workers              --kube-qps Q  controller --kube-qps, burst 2Q
+#                (both default to the controller's own)
 #   --keep       leave the test bed and the controller up afterwards (else stopped at the end)
 # State in $AVIARY_BENCH_DIR (/tmp/aviary-bench-controller). Exits 0 when every target passes.
 set -o errexit -o nounset -o pipefail
@@ -26,12 +27,13 @@ export AVIARY_KUBE_API_QPS="${AVIARY_KUBE_API_QPS:-200}"
 # shellcheck source=e2e/lib/common.sh
 source "${repo}/e2e/lib/common.sh"
 
-count=1000 window=120 workers="" keep=false
+count=1000 window=120 workers="" kube_qps="" keep=false
 while (($#)); do
   case "$1" in
   --count) count="$2" && shift ;;
   --window) window="$2" && shift ;;
   --workers) workers="$2" && shift ;;
+  --kube-qps) kube_qps="$2" && shift ;;
   --keep) keep=true ;;
   *) die "unknown argument $1 (see the header of $0)" ;;
   esac
@@ -210,6 +212,7 @@ EOF
   args=(--kubeconfig "${AVIARY_CLUSTER_DIR}/kubeconfig" --prometheus-url "$(cat "${AVIARY_CLUSTER_DIR}/prometheus-url")"
     --leader-elect=false --http-address "127.0.0.1:${port}" --log-format text)
   [[ -n "${workers}" ]] && args+=(--workers "${workers}")
+  [[ -n "${kube_qps}" ]] && args+=(--kube-qps "${kube_qps}" --kube-burst "$((kube_qps * 2))")
   start_process aviary-controller "${repo}/${bin#"${repo}/"}" "${args[@]}"
   wait_until 60 "aviary-controller /readyz" curl -fsS --max-time 2 "$(controller_url)/readyz" ||
     die "aviary-controller did not become ready: $(tail -n 20 "${AVIARY_CLUSTER_DIR}/logs/aviary-controller.log")"
@@ -252,7 +255,7 @@ EOF
   cat <<EOF
 
 aviary-controller at N=${count} ModelDeployments   $(date -u '+%F %H:%M UTC'), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)
-command: bench/controller/run.sh --count ${count} --window ${window}${workers:+ --workers ${workers}}
+command: bench/controller/run.sh --count ${count} --window ${window}${workers:+ --workers ${workers}}${kube_qps:+ --kube-qps ${kube_qps}}
 
   all ${count} Succeeded, first revision     ${t1} s after the apply
   all ${count} promoted the second revision  ${t2} s after the apply
