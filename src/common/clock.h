@@ -25,4 +25,26 @@ class SystemClock final : public Clock {
   }
 };
 
+// Time for measuring durations (timeouts, delays, lease expiry, rate limits). It never jumps when
+// the wall clock is stepped (NTP, an operator's `date -s`), so a duration measured on it is the
+// time that really passed. Wall time (Clock) is only for timestamps others read: status fields,
+// Lease and Event MicroTimes. Like Clock, it is injected so tests can move it by hand.
+using MonotonicTime = std::chrono::time_point<std::chrono::steady_clock, std::chrono::milliseconds>;
+
+class MonotonicClock {
+ public:
+  using Ptr = std::shared_ptr<MonotonicClock>;
+  virtual ~MonotonicClock() = default;
+  virtual MonotonicTime now() const = 0;
+};
+
+// MonotonicClock backed by std::chrono::steady_clock.
+class SteadyClock final : public MonotonicClock {
+ public:
+  MonotonicTime now() const override {
+    return std::chrono::time_point_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now());
+  }
+};
+
 }  // namespace aviary

@@ -39,12 +39,14 @@ struct Applier {
     return applyIfChanged(context, kube::resources::kDeployments, desired, context.deployments);
   }
   Status operator()(const rollout::SetWeight& weight) const {
+    if (context.route && context.route->weight == weight.canary_percent) return {};
     if (context.router == nullptr) return noRouter();
     auto set = context.router->setWeight(context.target, weight.canary_percent);
     if (!set) return fail(set.error().withContext("setting the canary weight"));
     return {};
   }
   Status operator()(const rollout::SetMirror& mirror) const {
+    if (context.route && context.route->mirror == mirror.enabled) return {};
     if (context.router == nullptr) return noRouter();
     auto set = context.router->setMirror(context.target, mirror.enabled);
     if (!set) return fail(set.error().withContext("setting the mirror"));

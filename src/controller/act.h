@@ -1,6 +1,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "api/spec.h"
@@ -25,6 +26,9 @@ struct ActContext {
   const api::ModelDeploymentSpec& spec;  // parsed, defaulted
   router::Router* router;                // nullptr when the provider is unsupported (spec problems)
   const router::RouteTarget& target;
+  // What the router reported at the start of this reconcile (nullopt: unread). A weight or mirror
+  // it already reports is not set again.
+  const std::optional<router::RouteState>& route;
   kube::EventRecorder& events;
   const SidecarDefaults& sidecar;
   const ObjectLookup& deployments;  // cached Deployments
@@ -33,7 +37,8 @@ struct ActContext {
 
 // Applies one action. EnsureRevision: server-side apply (forced: aviary owns the object) of the
 // role's Deployment, skipped when the cached object already has every desired field. SetWeight /
-// SetMirror: the router (itself idempotent). EmitEvent: an Event on the ModelDeployment.
+// SetMirror: the router, skipped when the route read at the start already says so. EmitEvent: an
+// Event on the ModelDeployment.
 Status apply(const rollout::Action& action, const ActContext& context);
 
 // Applies the three Services that are not already as desired.

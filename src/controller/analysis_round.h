@@ -10,32 +10,24 @@
 #include "common/clock.h"
 #include "common/result.h"
 #include "metrics/provider.h"
+#include "metrics/query_template.h"
 
 // One analysis round: every gate of spec.analysis queried once and judged.
 namespace aviary::controller {
 
-// What a query is about: the placeholders of a template and the labels of a builtin.
-struct QueryTarget {
-  std::string name;      // the ModelDeployment
-  std::string ns;        // its namespace
-  std::string canary;    // canary revision
-  std::string stable;    // stable revision
-  Duration interval{0};  // spec.analysis.interval
-};
+// Where a gate's query goes: the controller's default Prometheus, or the address a gate names
+// (metrics::ProviderRegistry::providerFor in the operator, a FakeProvider in tests).
+using ProviderLookup =
+    std::function<Result<metrics::Provider::Ptr>(const std::optional<std::string>& address)>;
 
-struct AnalysisSources {
-  // The provider for a gate: the controller's default Prometheus, or the address a gate names.
-  std::function<Result<metrics::Provider::Ptr>(const std::optional<std::string>& address)> provider;
-  // The query text of a gate (a builtin's PromQL, or its template filled in).
-  std::function<Result<std::string>(const api::MetricSpec& metric, const QueryTarget& target)>
-      render;
-};
+// The query of one gate: a builtin's PromQL, or its template filled in, for `context`.
+Result<std::string> queryFor(const api::MetricSpec& metric, const metrics::QueryContext& context);
 
 // One MetricResult per metric, in spec order: a value (or no data) judged by checkMetric, any
-// failure to render or to query recorded as providerError. Never fails as a whole: an
+// failure to find a provider, render or query recorded as providerError. Never fails as a whole: an
 // unreachable provider is a result decide() weighs (kError never passes a round).
 std::vector<api::MetricResult> runAnalysisRound(const api::AnalysisSpec& analysis,
-                                                const QueryTarget& target,
-                                                const AnalysisSources& sources, Timestamp now);
+                                                const metrics::QueryContext& context,
+                                                const ProviderLookup& providers, Timestamp now);
 
 }  // namespace aviary::controller

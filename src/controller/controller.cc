@@ -30,7 +30,7 @@ kube::EventHandler enqueueModelDeployment(kube::WorkQueue& queue) {
 }  // namespace
 
 Controller::Controller(kube::KubeClient::Ptr kube, ControllerOptions options, RouterLookup routers,
-                       AnalysisSources analysis, std::shared_ptr<kube::EventRecorder> events,
+                       ProviderLookup providers, std::shared_ptr<kube::EventRecorder> events,
                        Clock::Ptr clock, std::shared_ptr<ControllerMetrics> metrics)
     : kube_(std::move(kube)),
       options_(std::move(options)),
@@ -49,7 +49,7 @@ Controller::Controller(kube::KubeClient::Ptr kube, ControllerOptions options, Ro
                       .deployments = lookupIn(deployments_),
                       .services = lookupIn(services_),
                       .routers = std::move(routers),
-                      .analysis = std::move(analysis),
+                      .providers = std::move(providers),
                       .events = std::move(events),
                       .clock = clock_,
                       .sidecar = options_.sidecar,

@@ -31,7 +31,7 @@ struct ControllerOptions {
 class Controller {
  public:
   Controller(kube::KubeClient::Ptr kube, ControllerOptions options, RouterLookup routers,
-             AnalysisSources analysis, std::shared_ptr<kube::EventRecorder> events,
+             ProviderLookup providers, std::shared_ptr<kube::EventRecorder> events,
              Clock::Ptr clock, std::shared_ptr<ControllerMetrics> metrics);
 
   // Lists and watches, waits for the caches, then reconciles until `stop`. Returns when every

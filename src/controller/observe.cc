@@ -32,7 +32,9 @@ rollout::RoleObservation roleOf(const kube::Json* deployment) {
   const auto total = intAt(d, kube::Json::json_pointer("/status/replicas"), 0);
   const auto updated = intAt(d, kube::Json::json_pointer("/status/updatedReplicas"), 0);
   const auto available = intAt(d, kube::Json::json_pointer("/status/availableReplicas"), 0);
-  if (observed < generation) return role;
+  role.available_replicas = static_cast<std::int32_t>(available);
+  role.observed_current = observed >= generation;
+  if (!role.observed_current) return role;
   const auto old_pods = std::max<std::int64_t>(0, total - updated);
   role.ready_replicas =
       static_cast<std::int32_t>(std::max<std::int64_t>(0, std::min(updated, available) - old_pods));

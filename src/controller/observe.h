@@ -19,7 +19,8 @@ namespace aviary::controller {
 //   ready = min(updatedReplicas, availableReplicas) - (replicas - updatedReplicas), at least 0:
 // of the available pods, those still running an older template (replicas - updatedReplicas) are
 // taken away, so a pod of the old revision is never counted for the new one (during a surge this
-// undercounts for a moment, never overcounts).
+// undercounts for a moment, never overcounts). available_replicas is status.availableReplicas
+// (pods of any revision: an old pod still answers), observed_current the generation check above.
 rollout::RoleObservation roleOf(const kube::Json* deployment);
 
 // Everything decide() needs besides the spec and status.

@@ -115,9 +115,16 @@ Result<kube::ReconcileResult> Reconciler::reconcileOnce(const std::string& key, 
   world.spec_problems = read.problems;
   const kube::ObjectPtr stable = deps_.deployments(key + "-stable");
   const kube::ObjectPtr canary = deps_.deployments(key + "-canary");
-  const ActContext context{
-      *deps_.kube,   md, spec, router, target, *deps_.events, deps_.sidecar, deps_.deployments,
-      deps_.services};
+  const ActContext context{*deps_.kube,
+                           md,
+                           spec,
+                           router,
+                           target,
+                           world.route,
+                           *deps_.events,
+                           deps_.sidecar,
+                           deps_.deployments,
+                           deps_.services};
   if (read.problems.empty()) {
     // Spec problems touch nothing: what runs keeps serving until the spec is fixed.
     AVIARY_RETURN_IF_ERROR(ensureServices(context));
@@ -131,9 +138,10 @@ Result<kube::ReconcileResult> Reconciler::reconcileOnce(const std::string& key, 
   }
   rollout::Observations observations = observe(world);
   if (read.problems.empty() && rollout::analysisDue(spec, status, now)) {
-    const QueryTarget query_target{name, target.ns, status.canary_revision, status.stable_revision,
-                                   spec.analysis.interval};
-    observations.analysis = runAnalysisRound(spec.analysis, query_target, deps_.analysis, now);
+    const metrics::QueryContext context{name, target.ns, status.canary_revision,
+                                        status.stable_revision,
+                                        metrics::promqlDuration(spec.analysis.interval)};
+    observations.analysis = runAnalysisRound(spec.analysis, context, deps_.providers, now);
     if (deps_.hooks.on_analysis) {
       for (const auto& result : *observations.analysis) deps_.hooks.on_analysis(result);
     }

@@ -34,7 +34,7 @@ struct ReconcilerDeps {
   ObjectLookup deployments;
   ObjectLookup services;
   RouterLookup routers;
-  AnalysisSources analysis;
+  ProviderLookup providers;  // metric providers
   std::shared_ptr<kube::EventRecorder> events;
   Clock::Ptr clock;
   SidecarDefaults sidecar;

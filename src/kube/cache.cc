@@ -7,7 +7,16 @@ namespace aviary::kube {
 void Cache::addIndex(const std::string& name, IndexFunc index) {
   std::unique_lock lock(mutex_);
   index_funcs_[name] = std::move(index);
-  indexes_[name];
+  // Each entry keeps its values in index_funcs_ order, which the new name may have shifted:
+  // recompute every entry's values and rebuild the indexes from them.
+  indexes_.clear();
+  for (const auto& [index_name, func] : index_funcs_) indexes_[index_name];
+  for (auto& [key, entry] : objects_) {
+    const ObjectPtr object = parse(entry);
+    entry.index.clear();
+    for (const auto& [index_name, func] : index_funcs_) entry.index.push_back(func(*object));
+    indexLocked(key, entry);
+  }
 }
 
 ObjectPtr Cache::parse(const Entry& entry) {

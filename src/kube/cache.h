@@ -28,7 +28,7 @@ using IndexFunc = std::function<std::vector<std::string>(const Json& object)>;
 // controller reads a few objects per reconcile. Readers get their own immutable copy.
 class Cache {
  public:
-  // Indexes must be added before the first object.
+  // Adds (or replaces) an index; objects already cached are indexed at once.
   void addIndex(const std::string& name, IndexFunc index);
 
   // Inserts or replaces; returns the previous object (nullptr when new).

@@ -74,10 +74,10 @@ using WatchHandler = std::function<bool(const WatchEvent& event)>;
 // - `ref` names the object (get/update/patch/remove) or the collection (list/create/watch; for
 //   create, the name comes from the object's metadata). Objects are full JSON as the API serves
 //   them.
-// - Failures are Errors whose code is one of kube/errors.h: NotFound, AlreadyExists, Conflict
-// (update
-//   with a stale metadata.resourceVersion), Gone, Forbidden, Invalid, TooManyRequests,
-//   Unavailable...
+// - Failures are Errors with common/result.h codes, mapped from the server's answer as
+//   kube/errors.h describes: NotFound; AlreadyExists; Conflict (an update with a stale
+//   metadata.resourceVersion); Gone (relist); PermissionDenied; InvalidArgument;
+//   ResourceExhausted (429); Unavailable; DeadlineExceeded; Cancelled (stopped).
 // - update and updateStatus are optimistic: the object's metadata.resourceVersion must be current.
 //   update ignores status; updateStatus and patchStatus change only status (the status
 //   subresource).

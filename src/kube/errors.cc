@@ -3,6 +3,8 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
+#include "common/utf8.h"
+
 namespace aviary::kube {
 namespace {
 
@@ -55,7 +57,7 @@ std::optional<ErrorCode> codeForReason(std::string_view reason) {
 Error decodeStatusError(int http_status, std::string_view body) {
   nlohmann::json status = nlohmann::json::parse(body, nullptr, false);
   if (status.is_discarded() || !status.is_object() || status.value("kind", "") != "Status") {
-    std::string text(body.substr(0, 200));
+    std::string text(utf8Prefix(body, 200));
     return Error{codeForHttpStatus(http_status),
                  "HTTP " + std::to_string(http_status) + (text.empty() ? "" : ": " + text)};
   }
@@ -88,5 +90,22 @@ bool isNotFound(const Error& error) { return error.code == ErrorCode::kNotFound;
 bool isAlreadyExists(const Error& error) { return error.code == ErrorCode::kAlreadyExists; }
 bool isConflict(const Error& error) { return error.code == ErrorCode::kConflict; }
 bool isGone(const Error& error) { return error.code == ErrorCode::kGone; }
+
+bool isTooLargeResourceVersion(const Error& error) {
+  return error.message.find("Too large resource version") != std::string::npos ||
+         error.message.find("ResourceVersionTooLarge") != std::string::npos;
+}
+
+bool isRetryable(const Error& error) {
+  switch (error.code) {
+    case ErrorCode::kUnavailable:
+    case ErrorCode::kDeadlineExceeded:
+    case ErrorCode::kResourceExhausted:
+    case ErrorCode::kInternal:
+      return true;
+    default:
+      return false;
+  }
+}
 
 }  // namespace aviary::kube

@@ -28,5 +28,14 @@ bool isNotFound(const Error& error);
 bool isAlreadyExists(const Error& error);
 bool isConflict(const Error& error);
 bool isGone(const Error& error);
+// The API server's "Too large resource version" (a watch or list asked for a version newer than
+// its cache has seen, e.g. after an etcd restore or from a lagging apiserver): relist from scratch.
+bool isTooLargeResourceVersion(const Error& error);
+
+// Whether the same request may succeed if sent again after a backoff: Unavailable,
+// DeadlineExceeded, ResourceExhausted (429) and Internal (a 500 from the server). Conflict is not:
+// the caller must re-read the object and decide again. Everything else (NotFound, Invalid,
+// Forbidden, Cancelled, ...) fails the same way every time.
+bool isRetryable(const Error& error);
 
 }  // namespace aviary::kube

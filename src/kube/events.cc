@@ -7,7 +7,8 @@
 #include <set>
 #include <utility>
 
-#include "kube/leader_election.h"
+#include "common/time_format.h"
+#include "common/utf8.h"
 
 namespace aviary::kube {
 namespace {
@@ -23,11 +24,110 @@ std::string hex(std::uint64_t value) {
 }  // namespace
 
 EventRecorder::EventRecorder(KubeClient::Ptr client, Clock::Ptr clock, EventRecorderOptions options)
-    : client_(std::move(client)), clock_(std::move(clock)), options_(std::move(options)) {}
+    : client_(std::move(client)),
+      clock_(std::move(clock)),
+      options_(std::move(options)),
+      writer_([this] { writerLoop(); }) {}
+
+EventRecorder::~EventRecorder() { stop(); }
 
 int EventRecorder::writes() const {
   std::lock_guard lock(mutex_);
   return writes_;
+}
+
+std::uint64_t EventRecorder::dropped() const {
+  std::lock_guard lock(queue_mutex_);
+  return dropped_;
+}
+
+void EventRecorder::record(const Json& regarding, EventType type, const std::string& reason,
+                           const std::string& action, const std::string& note) {
+  try {
+    Pending pending{regarding, type, reason, action, note, clock_->now()};
+    std::lock_guard lock(queue_mutex_);
+    if (stopping_ || queue_.size() >= options_.queue_size) {
+      ++dropped_;
+      spdlog::debug("event {} dropped: {}", reason, stopping_ ? "stopped" : "queue full");
+      return;
+    }
+    queue_.push_back(std::move(pending));
+    queue_changed_.notify_all();
+  } catch (const std::exception& e) {
+    spdlog::warn("event {}: not recorded: {}", reason, e.what());
+  }
+}
+
+void EventRecorder::writerLoop() {
+  std::unique_lock lock(queue_mutex_);
+  while (true) {
+    queue_changed_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+    if (queue_.empty()) return;  // stopping, and everything is written
+    Pending pending = std::move(queue_.front());
+    queue_.pop_front();
+    writing_ = true;
+    lock.unlock();
+    try {
+      process(pending);
+    } catch (const std::exception& e) {
+      // A note the JSON encoder rejects, a failed allocation: lose this event, never the thread.
+      spdlog::warn("event {}: not written: {}", pending.reason, e.what());
+    }
+    lock.lock();
+    writing_ = false;
+    queue_changed_.notify_all();
+  }
+}
+
+void EventRecorder::flush() {
+  {
+    std::unique_lock lock(queue_mutex_);
+    queue_changed_.wait(lock, [&] { return queue_.empty() && !writing_; });
+  }
+  std::lock_guard lock(mutex_);
+  const Timestamp now = clock_->now();
+  for (auto& [key, series] : series_) {
+    if (series.count > series.written_count) {
+      try {
+        writeSeries(series, now);
+      } catch (const std::exception& e) {
+        spdlog::warn("event series {}: {}", series.event_name, e.what());
+      }
+    }
+  }
+  prune(now);
+}
+
+void EventRecorder::stop() {
+  {
+    std::lock_guard lock(queue_mutex_);
+    if (stopping_ && !writer_.joinable()) return;
+  }
+  flush();
+  {
+    std::lock_guard lock(queue_mutex_);
+    stopping_ = true;
+    queue_changed_.notify_all();
+  }
+  if (writer_.joinable()) writer_.join();
+}
+
+void EventRecorder::prune(Timestamp now) {
+  // Forget what has run out, so the maps do not grow with every object ever seen.
+  std::erase_if(series_, [&](const auto& entry) {
+    return now - entry.second.last_seen > options_.series_window;
+  });
+  std::erase_if(similar_, [&](const auto& entry) {
+    const auto& notes = entry.second.notes;
+    return notes.empty() || now - notes.back().first > options_.similar_window;
+  });
+  // A bucket that has refilled completely is the same as no bucket.
+  std::erase_if(spam_, [&](const auto& entry) {
+    const Spam& spam = entry.second;
+    const double refill = std::chrono::duration<double>(now - spam.last) /
+                          std::chrono::duration<double>(options_.spam_refill);
+    return spam.tokens + std::max(0.0, refill) >= options_.spam_burst;
+  });
 }
 
 bool EventRecorder::takeSpamToken(const std::string& object_key, Timestamp now) {
@@ -46,7 +146,7 @@ bool EventRecorder::takeSpamToken(const std::string& object_key, Timestamp now) 
   return true;
 }
 
-void EventRecorder::writeSeries(Series& series) {
+void EventRecorder::writeSeries(Series& series, Timestamp now) {
   Json patch = {
       {"series",
        {{"count", series.count}, {"lastObservedTime", formatMicroTime(series.last_seen)}}}};
@@ -58,13 +158,17 @@ void EventRecorder::writeSeries(Series& series) {
     spdlog::warn("event series {}: {}", series.event_name, patched.error().message);
   }
   series.written_count = series.count;
-  series.last_write = clock_->now();
+  series.last_write = now;
 }
 
-void EventRecorder::record(const Json& regarding, EventType type, const std::string& reason,
-                           const std::string& action, const std::string& note) {
+void EventRecorder::process(const Pending& pending) {
+  const Json& regarding = pending.regarding;
+  const EventType type = pending.type;
+  const std::string& reason = pending.reason;
+  const std::string& action = pending.action;
+  const std::string& note = pending.note;
   std::lock_guard lock(mutex_);
-  Timestamp now = clock_->now();
+  const Timestamp now = pending.at;
   const Json& metadata = regarding.contains("metadata") ? regarding["metadata"] : Json::object();
   std::string name = metadata.value("name", "");
   std::string ns = metadata.value("namespace", "");
@@ -73,7 +177,7 @@ void EventRecorder::record(const Json& regarding, EventType type, const std::str
   const char* type_text = type == EventType::kWarning ? "Warning" : "Normal";
 
   // Many different notes for one object and reason: a flapping condition. Aggregate them.
-  std::string effective_note = note.substr(0, kMaxNote);
+  std::string effective_note(utf8Prefix(note, kMaxNote));
   Similar& similar = similar_[object_key + "/" + reason];
   while (!similar.notes.empty() && now - similar.notes.front().first > options_.similar_window) {
     similar.notes.pop_front();
@@ -83,7 +187,7 @@ void EventRecorder::record(const Json& regarding, EventType type, const std::str
   for (const auto& entry : similar.notes) distinct.insert(entry.second);
   bool aggregated = static_cast<int>(distinct.size()) > options_.similar_limit;
   if (aggregated) {
-    effective_note = ("(combined from similar events): " + note).substr(0, kMaxNote);
+    effective_note = std::string(utf8Prefix("(combined from similar events): " + note, kMaxNote));
   }
   std::string series_key = object_key + "/" + type_text + "/" + reason + "/" + action + "/" +
                            (aggregated ? std::string("(combined)") : effective_note);
@@ -93,7 +197,7 @@ void EventRecorder::record(const Json& regarding, EventType type, const std::str
     Series& series = it->second;
     ++series.count;
     series.last_seen = now;
-    if (now - series.last_write >= options_.series_write_interval) writeSeries(series);
+    if (now - series.last_write >= options_.series_write_interval) writeSeries(series, now);
     return;
   }
   if (!takeSpamToken(object_key, now)) {
@@ -132,21 +236,6 @@ void EventRecorder::record(const Json& regarding, EventType type, const std::str
   }
   Series& series = series_[series_key];
   series = Series{event_name, event_ns, 1, 1, now, now, now};
-}
-
-void EventRecorder::flush() {
-  std::lock_guard lock(mutex_);
-  Timestamp now = clock_->now();
-  for (auto it = series_.begin(); it != series_.end();) {
-    Series& series = it->second;
-    if (series.count > series.written_count) writeSeries(series);
-    // Forget finished series so the maps do not grow without bound.
-    if (now - series.last_seen > options_.series_window) {
-      it = series_.erase(it);
-    } else {
-      ++it;
-    }
-  }
 }
 
 }  // namespace aviary::kube

@@ -1,10 +1,13 @@
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
+#include <cstdint>
 #include <deque>
 #include <map>
 #include <mutex>
 #include <string>
+#include <thread>
 
 #include "common/clock.h"
 #include "kube/client.h"
@@ -30,27 +33,53 @@ struct EventRecorderOptions {
   // (client-go's spam filter: 25, one per 5 minutes). Series updates are not limited.
   int spam_burst = 25;
   std::chrono::milliseconds spam_refill{std::chrono::minutes{5}};
+  // Events recorded but not yet written; when full, record() drops the event and counts it
+  // (client-go's broadcaster: 1000).
+  std::size_t queue_size = 1000;
 };
 
 // Records events.k8s.io/v1 Events about objects, without flooding the API server.
 //
-// Contract: record() never fails the caller (errors are logged). Identical events (same object,
-// type, reason, action and note) within series_window update one Event's series.count rather than
-// creating Events; writes of a series are throttled to one per series_write_interval. Thread-safe.
+// Contract: record() only queues the event and returns: it never waits for the API server, never
+// fails the caller and never throws. One background thread writes the queue in order (errors are
+// logged); when queue_size events are waiting, new ones are dropped and counted in dropped().
+// Identical events (same object, type, reason, action and note) within series_window update one
+// Event's series.count rather than creating Events; writes of a series are throttled to one per
+// series_write_interval. Times are those of record(), not of the write. Notes are cut to 1024
+// bytes on a UTF-8 character boundary. Thread-safe.
 class EventRecorder {
  public:
   EventRecorder(KubeClient::Ptr client, Clock::Ptr clock, EventRecorderOptions options = {});
+  // stop().
+  ~EventRecorder();
+  EventRecorder(const EventRecorder&) = delete;
+  EventRecorder& operator=(const EventRecorder&) = delete;
 
   // `regarding` is the object (at least apiVersion, kind, metadata.name/namespace/uid).
   void record(const Json& regarding, EventType type, const std::string& reason,
               const std::string& action, const std::string& note);
-  // Writes pending series counts now (call periodically and on shutdown).
+  // Waits until every event recorded before the call is written, then writes pending series
+  // counts and forgets series, aggregation and spam state that has run out (call periodically
+  // and on shutdown).
   void flush();
+  // flush(), then ends the writer thread. Events recorded afterwards are dropped (and counted).
+  // Idempotent.
+  void stop();
 
   // Number of API writes done so far (creates + series patches), for tests and metrics.
   int writes() const;
+  // Events dropped because the queue was full or the recorder stopped.
+  std::uint64_t dropped() const;
 
  private:
+  struct Pending {
+    Json regarding;
+    EventType type;
+    std::string reason;
+    std::string action;
+    std::string note;
+    Timestamp at;
+  };
   struct Series {
     std::string event_name;
     std::string event_namespace;
@@ -69,18 +98,30 @@ class EventRecorder {
     bool initialised = false;
   };
 
+  void writerLoop();
+  void process(const Pending& pending);
+  void prune(Timestamp now);
   bool takeSpamToken(const std::string& object_key, Timestamp now);
-  void writeSeries(Series& series);
+  void writeSeries(Series& series, Timestamp now);
 
   KubeClient::Ptr client_;
   Clock::Ptr clock_;
   EventRecorderOptions options_;
+  // The queue between record() and the writer thread.
+  mutable std::mutex queue_mutex_;
+  std::condition_variable queue_changed_;
+  std::deque<Pending> queue_;
+  bool writing_ = false;  // the writer holds an event taken from the queue
+  bool stopping_ = false;
+  std::uint64_t dropped_ = 0;
+  // The series, aggregation and spam state, used by the writer and flush().
   mutable std::mutex mutex_;
   std::map<std::string, Series> series_;
   std::map<std::string, Similar> similar_;
   std::map<std::string, Spam> spam_;
   int writes_ = 0;
   std::uint64_t sequence_ = 0;
+  std::thread writer_;  // last: starts once everything above is initialised
 };
 
 }  // namespace aviary::kube

@@ -2,14 +2,38 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <random>
 #include <thread>
 #include <unordered_set>
 #include <utility>
 
+#include "kube/errors.h"
 #include "kube/stoppable_sleep.h"
 #include "kube/workqueue.h"
 
 namespace aviary::kube {
+
+namespace {
+
+double randomFactor() {
+  thread_local std::mt19937 random{std::random_device{}()};
+  return std::uniform_real_distribution<double>(1.0, 2.0)(random);
+}
+
+// `delay` × [1, 2).
+std::chrono::milliseconds jittered(std::chrono::milliseconds delay) {
+  return std::chrono::milliseconds{static_cast<long>(delay.count() * randomFactor())};
+}
+
+// [timeout, 2 × timeout), whole seconds (the API's timeoutSeconds).
+std::chrono::seconds randomWatchTimeout(std::chrono::seconds timeout) {
+  const auto seconds = static_cast<long>(timeout.count() * randomFactor());
+  return std::chrono::seconds{std::clamp(seconds, static_cast<long>(timeout.count()),
+                                         std::max<long>(timeout.count(), 2 * timeout.count() - 1))};
+}
+
+}  // namespace
 
 Informer::Informer(KubeClient::Ptr client, ResourceRef resource, InformerOptions options)
     : client_(std::move(client)), resource_(std::move(resource)), options_(std::move(options)) {}
@@ -132,13 +156,21 @@ void Informer::run(std::stop_token stop) {
     resync = std::jthread([this, stop] { resyncLoop(stop); });
   }
   Backoff backoff(options_.backoff);
+  auto last_failure = std::chrono::steady_clock::now();
+  // The next wait after a failure: backoff that starts over after a quiet spell, with jitter.
+  auto failed = [&] {
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_failure >= options_.backoff_reset) backoff.reset();
+    last_failure = now;
+    return jittered(backoff.next());
+  };
   bool need_list = true;
   while (!stop.stop_requested()) {
     if (need_list) {
       auto listed = relist(stop);
       if (!listed.has_value()) {
         if (stop.stop_requested()) break;
-        auto delay = backoff.next();
+        auto delay = failed();
         spdlog::warn("informer {}: list failed: {}; retrying in {} ms", resource_.describe(),
                      listed.error().message, delay.count());
         sleepFor(delay, stop);
@@ -151,7 +183,7 @@ void Informer::run(std::stop_token stop) {
     watch_options.label_selector = options_.label_selector;
     watch_options.field_selector = options_.field_selector;
     watch_options.resource_version = lastResourceVersion();
-    watch_options.timeout = options_.watch_timeout;
+    watch_options.timeout = randomWatchTimeout(options_.watch_timeout);
     ++watches_;
     auto started = std::chrono::steady_clock::now();
     auto watched = client_->watch(
@@ -161,9 +193,7 @@ void Informer::run(std::stop_token stop) {
     if (watched.has_value()) {
       // A server that ends every watch at once must not make this loop spin.
       if (std::chrono::steady_clock::now() - started < std::chrono::seconds{1}) {
-        sleepFor(backoff.next(), stop);
-      } else {
-        backoff.reset();
+        sleepFor(failed(), stop);
       }
       continue;
     }
@@ -173,11 +203,57 @@ void Informer::run(std::stop_token stop) {
       need_list = true;
       continue;
     }
-    auto delay = backoff.next();
+    if (isTooLargeResourceVersion(watched.error())) {
+      // client-go relists from the server's current state rather than retrying a version it has
+      // not reached.
+      spdlog::info("informer {}: resourceVersion {} too large for the server, relisting",
+                   resource_.describe(), watch_options.resource_version);
+      need_list = true;
+      sleepFor(failed(), stop);
+      continue;
+    }
+    auto delay = failed();
     spdlog::warn("informer {}: watch failed: {}; retrying in {} ms", resource_.describe(),
                  watched.error().message, delay.count());
     sleepFor(delay, stop);
   }
+}
+
+namespace {
+
+// "namespace/name" of the controller owner of `object` when it is of `kind`.
+std::optional<std::string> controllerOwnerKey(const Json& object, const std::string& kind) {
+  if (!object.contains("metadata") || !object["metadata"].is_object()) return std::nullopt;
+  const Json& metadata = object["metadata"];
+  if (!metadata.contains("ownerReferences") || !metadata["ownerReferences"].is_array()) {
+    return std::nullopt;
+  }
+  for (const Json& reference : metadata["ownerReferences"]) {
+    if (!reference.is_object() || !reference.value("controller", false)) continue;
+    if (reference.value("kind", "") != kind) return std::nullopt;
+    const std::string name = reference.value("name", "");
+    if (name.empty()) return std::nullopt;
+    // Owner references never cross namespaces: the owner lives beside the object.
+    const std::string ns = metadata.value("namespace", "");
+    return ns.empty() ? name : ns + "/" + name;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+EventHandler enqueueOwner(WorkQueue& queue, const std::string& owner_kind) {
+  auto enqueue = [&queue, owner_kind](const Json& object) {
+    if (auto key = controllerOwnerKey(object, owner_kind)) queue.add(*key);
+  };
+  EventHandler handler;
+  handler.on_add = [enqueue](const ObjectPtr& object) { enqueue(*object); };
+  handler.on_update = [enqueue](const ObjectPtr& old_object, const ObjectPtr& object) {
+    if (old_object) enqueue(*old_object);
+    enqueue(*object);
+  };
+  handler.on_delete = [enqueue](const ObjectPtr& object) { enqueue(*object); };
+  return handler;
 }
 
 EventHandler enqueueKeys(WorkQueue& queue) {

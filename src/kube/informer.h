@@ -33,8 +33,13 @@ struct InformerOptions {
   // Every period, on_update(object, object) for every cached object; 0 turns resync off.
   std::chrono::milliseconds resync_period{0};
   std::int64_t page_size = 500;
-  // Waits between failed lists or watches (client-go's reflector: 800 ms doubling to 30 s).
+  // Waits between failed lists or watches (client-go's reflector: 800 ms doubling to 30 s), each
+  // stretched by a random factor in [1, 2) so many informers do not retry in step; the backoff
+  // starts over once `backoff_reset` has passed without a failure.
   BackoffPolicy backoff{std::chrono::milliseconds{800}, std::chrono::seconds{30}, 2.0};
+  std::chrono::milliseconds backoff_reset{std::chrono::minutes{2}};
+  // Each watch asks the server to end it after a random time in [watch_timeout, 2 × watch_timeout)
+  // (client-go: [5, 10) minutes), so the watches of many informers do not all restart together.
   std::chrono::seconds watch_timeout{std::chrono::minutes{5}};
   // Drop metadata.managedFields before caching: it is often the largest part of an object and no
   // controller logic reads it (client-go users do the same with a transform).
@@ -97,5 +102,11 @@ class Informer {
 
 // A handler that queues the key of every added, updated or deleted object.
 EventHandler enqueueKeys(WorkQueue& queue);
+
+// A handler for objects a controller owns (Deployments, Services): queues "namespace/name" of the
+// object's controller ownerReference when that owner is of `owner_kind` (e.g. "ModelDeployment"),
+// so a change to an owned object wakes its owner's reconcile. On update both the old and the new
+// owner are queued (the reference may have moved); objects without such an owner are ignored.
+EventHandler enqueueOwner(WorkQueue& queue, const std::string& owner_kind);
 
 }  // namespace aviary::kube

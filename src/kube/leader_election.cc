@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include <condition_variable>
-#include <cstdio>
 #include <random>
 #include <thread>
 #include <utility>
@@ -23,18 +22,35 @@ std::chrono::milliseconds jittered(std::chrono::milliseconds period) {
 
 }  // namespace
 
-std::string formatMicroTime(Timestamp time) {
-  std::string text = formatRfc3339(std::chrono::floor<std::chrono::seconds>(time));
-  auto millis = (time - std::chrono::floor<std::chrono::seconds>(time)).count();
-  char fraction[16];
-  std::snprintf(fraction, sizeof(fraction), ".%03lld000", static_cast<long long>(millis));
-  return text.substr(0, text.size() - 1) + fraction + "Z";
+Status validate(const LeaderElectionConfig& config) {
+  auto invalid = [](const std::string& message) {
+    return fail(ErrorCode::kInvalidArgument, "leader election: " + message);
+  };
+  if (config.lease_namespace.empty() || config.lease_name.empty()) {
+    return invalid("the lease namespace and name must be set");
+  }
+  if (config.identity.empty()) return invalid("the identity must be set");
+  if (config.retry_period.count() <= 0) return invalid("the retry period must be > 0");
+  if (config.lease_duration <= config.renew_deadline) {
+    return invalid("the lease duration (" + std::to_string(config.lease_duration.count()) +
+                   " ms) must be greater than the renew deadline (" +
+                   std::to_string(config.renew_deadline.count()) + " ms)");
+  }
+  // renew_deadline > 1.2 × retry_period, in integers: 5 × deadline > 6 × period.
+  if (5 * config.renew_deadline.count() <= 6 * config.retry_period.count()) {
+    return invalid("the renew deadline (" + std::to_string(config.renew_deadline.count()) +
+                   " ms) must be greater than 1.2 × the retry period (" +
+                   std::to_string(config.retry_period.count()) + " ms)");
+  }
+  return {};
 }
 
-LeaderElector::LeaderElector(KubeClient::Ptr client, LeaderElectionConfig config, Clock::Ptr clock)
+LeaderElector::LeaderElector(KubeClient::Ptr client, LeaderElectionConfig config, Clock::Ptr clock,
+                             MonotonicClock::Ptr monotonic)
     : client_(std::move(client)),
       config_(std::move(config)),
       clock_(clock ? std::move(clock) : std::make_shared<SystemClock>()),
+      monotonic_(monotonic ? std::move(monotonic) : std::make_shared<SteadyClock>()),
       lease_ref_(resources::kLeases.in(config_.lease_namespace).named(config_.lease_name)) {}
 
 LeaderElector::Record LeaderElector::recordOf(const Json& lease) {
@@ -61,19 +77,20 @@ Json LeaderElector::leaseSpec(const Record& record) const {
 void LeaderElector::observe(const Record& record) {
   if (!observed_.has_value() || !(*observed_ == record)) {
     observed_ = record;
-    observed_at_ = clock_->now();
+    observed_at_ = monotonic_->now();
   }
 }
 
 bool LeaderElector::tryAcquireOrRenew() {
   std::lock_guard lock(mutex_);
-  Timestamp now = clock_->now();
+  const Timestamp wall_now = clock_->now();
+  const MonotonicTime now = monotonic_->now();
   Record desired;
   desired.holder = config_.identity;
   desired.lease_seconds = static_cast<int>(
       std::chrono::duration_cast<std::chrono::seconds>(config_.lease_duration).count());
   if (desired.lease_seconds < 1) desired.lease_seconds = 1;
-  desired.acquire_time = formatMicroTime(now);
+  desired.acquire_time = formatMicroTime(wall_now);
   desired.renew_time = desired.acquire_time;
 
   auto current = client_->get(lease_ref_);
@@ -136,7 +153,8 @@ void LeaderElector::release() {
   }
 }
 
-void LeaderElector::run(std::stop_token stop, const LeaderCallbacks& callbacks) {
+Status LeaderElector::run(std::stop_token stop, const LeaderCallbacks& callbacks) {
+  AVIARY_RETURN_IF_ERROR(validate(config_));
   std::string announced;
   auto announce = [&] {
     std::string leader;
@@ -153,7 +171,7 @@ void LeaderElector::run(std::stop_token stop, const LeaderCallbacks& callbacks) 
     announce();
     sleepFor(jittered(config_.retry_period), stop);
   }
-  if (stop.stop_requested()) return;
+  if (stop.stop_requested()) return {};
   announce();
   spdlog::info("leader election: {} now leads {}/{}", config_.identity, config_.lease_namespace,
                config_.lease_name);
@@ -199,6 +217,7 @@ void LeaderElector::run(std::stop_token stop, const LeaderCallbacks& callbacks) 
   renewer.join();
   worker.join();
   if (!lost && config_.release_on_stop) release();
+  return {};
 }
 
 }  // namespace aviary::kube

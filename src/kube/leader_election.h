@@ -25,6 +25,11 @@ struct LeaderElectionConfig {
   bool release_on_stop = true;
 };
 
+// Checks what client-go checks before electing: namespace, name and identity set, and
+// lease_duration > renew_deadline > 1.2 × retry_period > 0 (the leader must give up before its
+// lease can pass to another, and have time for more than one renewal). InvalidArgument otherwise.
+Status validate(const LeaderElectionConfig& config);
+
 struct LeaderCallbacks {
   // Runs on its own thread while leading. `leading` is stopped the moment leadership is lost or
   // the elector stops; the work must end then.
@@ -42,13 +47,22 @@ struct LeaderCallbacks {
 // renew_deadline (< lease_duration) it stops leading at once, even while a request is still in
 // flight, so it stops before any other candidate may take over. Writes are optimistic
 // (resourceVersion), so two candidates never both win one round.
+//
+// Clocks: expiry and the renew deadline are measured on `monotonic`, so stepping the wall clock
+// changes no decision; `clock` (wall time) only stamps acquireTime/renewTime in the Lease.
+//
+// Give the elector its own KubeClient (a second RestClient with its own rate limiter), as
+// controller-runtime does: renewals that queue behind the controller's requests in a shared token
+// bucket miss the renew deadline and leadership flaps.
 class LeaderElector {
  public:
-  LeaderElector(KubeClient::Ptr client, LeaderElectionConfig config, Clock::Ptr clock = nullptr);
+  LeaderElector(KubeClient::Ptr client, LeaderElectionConfig config, Clock::Ptr clock = nullptr,
+                MonotonicClock::Ptr monotonic = nullptr);
 
-  // Tries to acquire until it leads or `stop`; then leads until the lease is lost or `stop`, and
-  // returns (a process that lost leadership should exit or start over).
-  void run(std::stop_token stop, const LeaderCallbacks& callbacks);
+  // validate(config) first (its error is returned at once); then tries to acquire until it leads
+  // or `stop`; then leads until the lease is lost or `stop`, and returns (a process that lost
+  // leadership should exit or start over).
+  Status run(std::stop_token stop, const LeaderCallbacks& callbacks);
 
   bool isLeader() const { return leading_.load(); }
 
@@ -73,15 +87,13 @@ class LeaderElector {
   KubeClient::Ptr client_;
   LeaderElectionConfig config_;
   Clock::Ptr clock_;
+  MonotonicClock::Ptr monotonic_;
   ResourceRef lease_ref_;
   std::mutex mutex_;  // guards the observed record across the renewer and run()
   std::optional<Record> observed_;
-  Timestamp observed_at_{};
+  MonotonicTime observed_at_{};
   std::string last_leader_;
   std::atomic<bool> leading_{false};
 };
-
-// MicroTime as the API server writes it: "2026-11-25T09:23:31.123000Z".
-std::string formatMicroTime(Timestamp time);
 
 }  // namespace aviary::kube

@@ -7,7 +7,7 @@
 
 namespace aviary::kube {
 
-TokenBucket::TokenBucket(double qps, int burst, Clock::Ptr clock)
+TokenBucket::TokenBucket(double qps, int burst, MonotonicClock::Ptr clock)
     : qps_(qps),
       burst_(std::max(1, burst)),
       clock_(std::move(clock)),
@@ -17,7 +17,7 @@ TokenBucket::TokenBucket(double qps, int burst, Clock::Ptr clock)
 std::chrono::milliseconds TokenBucket::reserve() {
   if (qps_ <= 0) return std::chrono::milliseconds{0};
   std::lock_guard lock(mutex_);
-  Timestamp now = clock_->now();
+  MonotonicTime now = clock_->now();
   if (now > last_) {
     double elapsed = std::chrono::duration<double>(now - last_).count();
     tokens_ = std::min(burst_, tokens_ + elapsed * qps_);

@@ -6,6 +6,7 @@
 #include <thread>
 #include <utility>
 
+#include "kube/stoppable_sleep.h"
 #include "kube/watch_decoder.h"
 
 namespace aviary::kube {
@@ -58,7 +59,8 @@ http::ClientOptions clientOptions(const RestConfig& config, std::chrono::millise
 
 }  // namespace
 
-Result<std::shared_ptr<RestClient>> RestClient::create(const RestConfig& config, Clock::Ptr clock) {
+Result<std::shared_ptr<RestClient>> RestClient::create(const RestConfig& config,
+                                                       MonotonicClock::Ptr clock) {
   if (config.server.empty()) return fail(ErrorCode::kInvalidArgument, "no API server address");
   if (config.tls.insecure_skip_verify) {
     spdlog::warn(
@@ -68,11 +70,11 @@ Result<std::shared_ptr<RestClient>> RestClient::create(const RestConfig& config,
   }
   AVIARY_ASSIGN_OR_RETURN(http::Client::Ptr http,
                           http::makeClient(clientOptions(config, config.timeout)));
-  if (!clock) clock = std::make_shared<SystemClock>();
+  if (!clock) clock = std::make_shared<SteadyClock>();
   return std::make_shared<RestClient>(config, std::move(http), std::move(clock));
 }
 
-RestClient::RestClient(RestConfig config, http::Client::Ptr http, Clock::Ptr clock)
+RestClient::RestClient(RestConfig config, http::Client::Ptr http, MonotonicClock::Ptr clock)
     : config_(std::move(config)),
       http_(std::move(http)),
       clock_(std::move(clock)),
@@ -87,19 +89,37 @@ Status RestClient::addHeaders(http::ClientRequest& request) {
   return {};
 }
 
+void RestClient::setStopToken(std::stop_token stop) {
+  std::lock_guard lock(stop_mutex_);
+  stop_ = std::move(stop);
+}
+
+std::stop_token RestClient::stopToken() const {
+  std::lock_guard lock(stop_mutex_);
+  return stop_;
+}
+
 Result<http::ClientResponse> RestClient::execute(http::ClientRequest request,
                                                  std::stop_token stop) {
   AVIARY_RETURN_IF_ERROR(addHeaders(request));
+  // The call's own token (a watch's) or else the client's.
+  if (!stop.stop_possible()) stop = stopToken();
+  auto cancelled = [&] {
+    return fail(ErrorCode::kCancelled, request.method + " " + request.target + ": stopped");
+  };
   for (int attempt = 0;; ++attempt) {
-    limiter_.wait();
-    AVIARY_ASSIGN_OR_RETURN(http::ClientResponse response, http_->send(request, stop));
+    sleepFor(limiter_.reserve(), stop);
+    if (stop.stop_requested()) return cancelled();
+    auto sent = http_->send(request, stop);
+    if (stop.stop_requested()) return cancelled();
+    AVIARY_ASSIGN_OR_RETURN(http::ClientResponse response, std::move(sent));
     bool retryable = response.status == 429 || response.status >= 500;
     auto retry_after = parseRetryAfter(response.header("Retry-After"));
     if (!retryable || !retry_after.has_value() || attempt >= kMaxRetries) return response;
     auto delay = std::min<std::chrono::milliseconds>(*retry_after, std::chrono::seconds{60});
     spdlog::debug("{} {}: HTTP {}, retrying after {} ms", request.method, request.target,
                   response.status, delay.count());
-    std::this_thread::sleep_for(delay);
+    sleepFor(delay, stop);
   }
 }
 
@@ -217,7 +237,12 @@ Status RestClient::watch(const ResourceRef& ref, const WatchOptions& options,
   http::ClientRequest request;
   request.target = target;
   AVIARY_RETURN_IF_ERROR(addHeaders(request));
-  limiter_.wait();
+  // Ends when either the watch's own token or the client's is stopped.
+  std::stop_source either;
+  std::stop_callback on_watch_stop(stop, [&either] { either.request_stop(); });
+  std::stop_callback on_client_stop(stopToken(), [&either] { either.request_stop(); });
+  sleepFor(limiter_.reserve(), either.get_token());
+  if (either.stop_requested()) return fail(ErrorCode::kCancelled, what + ": stopped");
   // Its own connection, with a read limit beyond the server's own end of the watch, so a quiet
   // watch (no events, bookmarks only every minute or so) is not cut by the request timeout.
   auto watch_timeout = std::max<std::chrono::milliseconds>(
@@ -237,7 +262,7 @@ Status RestClient::watch(const ResourceRef& ref, const WatchOptions& options,
         }
         return decode_status.has_value();
       },
-      stop);
+      either.get_token());
   AVIARY_RETURN_IF_ERROR(checkResponse(response, what));
   if (!decode_status.has_value()) return fail(decode_status.error().withContext(what));
   return {};

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
+#include <stop_token>
 #include <string>
 
 #include "common/clock.h"
@@ -26,7 +28,7 @@ class RestClient final : public KubeClient {
 
   // Checks the TLS material now. Logs a loud warning when TLS verification is off.
   static Result<std::shared_ptr<RestClient>> create(const RestConfig& config,
-                                                    Clock::Ptr clock = nullptr);
+                                                    MonotonicClock::Ptr clock = nullptr);
 
   Result<Json> get(const ResourceRef& ref) override;
   Result<ObjectList> list(const ResourceRef& ref, const ListOptions& options = {}) override;
@@ -41,9 +43,17 @@ class RestClient final : public KubeClient {
   Status watch(const ResourceRef& ref, const WatchOptions& options, const WatchHandler& on_event,
                std::stop_token stop) override;
 
-  RestClient(RestConfig config, http::Client::Ptr http, Clock::Ptr clock);
+  RestClient(RestConfig config, http::Client::Ptr http, MonotonicClock::Ptr clock);
+
+  // Every call of this client from now on honours `stop`: once it is requested, a call in flight
+  // is abandoned, the rate limiter's and Retry-After's waits end at once, and new calls fail
+  // with Cancelled without reaching the server. The operator passes its process (or leadership)
+  // stop token so a deposed leader stops writing. A watch also honours its own stop token.
+  void setStopToken(std::stop_token stop);
 
  private:
+  std::stop_token stopToken() const;
+
   Result<http::ClientResponse> execute(http::ClientRequest request, std::stop_token stop = {});
   Result<Json> call(const std::string& method, const std::string& target, const std::string& what,
                     const Json* body = nullptr, const std::string& content_type = "");
@@ -53,9 +63,11 @@ class RestClient final : public KubeClient {
 
   RestConfig config_;
   http::Client::Ptr http_;
-  Clock::Ptr clock_;
+  MonotonicClock::Ptr clock_;
   TokenBucket limiter_;
   TokenSource token_;
+  mutable std::mutex stop_mutex_;
+  std::stop_token stop_;
 };
 
 }  // namespace aviary::kube

@@ -1,10 +1,18 @@
 #include "kube/watch_decoder.h"
 
+#include <algorithm>
+
 namespace aviary::kube {
 
 Status WatchDecoder::feed(std::string_view chunk, std::vector<WatchEvent>& out) {
   while (!chunk.empty()) {
     std::size_t newline = chunk.find('\n');
+    const std::size_t line_bytes = pending_.size() + std::min(newline, chunk.size());
+    if (line_bytes > max_line_bytes_) {
+      pending_.clear();
+      return fail(ErrorCode::kResourceExhausted,
+                  "watch event longer than " + std::to_string(max_line_bytes_) + " bytes");
+    }
     if (newline == std::string_view::npos) {
       pending_.append(chunk);
       return {};

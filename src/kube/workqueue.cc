@@ -7,14 +7,7 @@
 #include <vector>
 
 namespace aviary::kube {
-namespace {
-
-// The timer re-reads the injected clock at least this often, so a fake clock's jumps are seen.
-constexpr std::chrono::milliseconds kTimerPoll{20};
-
-}  // namespace
-
-WorkQueue::WorkQueue(Clock::Ptr clock, WorkQueueOptions options)
+WorkQueue::WorkQueue(MonotonicClock::Ptr clock, WorkQueueOptions options)
     : clock_(std::move(clock)),
       options_(options),
       bucket_(options.qps, options.burst, clock_),
@@ -42,7 +35,7 @@ void WorkQueue::addAfter(const std::string& key, std::chrono::milliseconds delay
   if (delay.count() <= 0) return add(key);
   std::lock_guard lock(mutex_);
   if (shutting_down_) return;
-  Timestamp at = clock_->now() + delay;
+  MonotonicTime at = clock_->now() + delay;
   auto existing = waiting_at_.find(key);
   if (existing != waiting_at_.end()) {
     if (existing->second <= at) return;
@@ -82,7 +75,7 @@ int WorkQueue::numRequeues(const std::string& key) const {
 std::optional<std::string> WorkQueue::get() {
   std::unique_lock lock(mutex_);
   ready_.wait(lock, [&] { return !queue_.empty() || shutting_down_; });
-  if (queue_.empty()) return std::nullopt;
+  if (shutting_down_) return std::nullopt;
   std::string key = std::move(queue_.front());
   queue_.pop_front();
   processing_.insert(key);
@@ -93,7 +86,7 @@ std::optional<std::string> WorkQueue::get() {
 void WorkQueue::done(const std::string& key) {
   std::lock_guard lock(mutex_);
   processing_.erase(key);
-  if (dirty_.contains(key)) {
+  if (!shutting_down_ && dirty_.contains(key)) {
     queue_.push_back(key);
     ready_.notify_one();
   }
@@ -102,6 +95,10 @@ void WorkQueue::done(const std::string& key) {
 void WorkQueue::shutDown() {
   std::lock_guard lock(mutex_);
   shutting_down_ = true;
+  queue_.clear();
+  dirty_.clear();
+  waiting_.clear();
+  waiting_at_.clear();
   ready_.notify_all();
   timer_wake_.notify_all();
 }
@@ -119,19 +116,19 @@ std::size_t WorkQueue::length() const {
 void WorkQueue::timerLoop() {
   std::unique_lock lock(mutex_);
   while (!shutting_down_) {
-    Timestamp now = clock_->now();
+    MonotonicTime now = clock_->now();
     while (!waiting_.empty() && waiting_.begin()->first <= now) {
       std::string key = waiting_.begin()->second;
       waiting_.erase(waiting_.begin());
       waiting_at_.erase(key);
       addLocked(key);
     }
-    auto wait = kTimerPoll;
-    if (!waiting_.empty()) {
-      wait = std::min(wait, std::chrono::duration_cast<std::chrono::milliseconds>(
-                                waiting_.begin()->first - now));
+    if (waiting_.empty()) {
+      timer_wake_.wait(lock);  // woken by addAfter or shutDown
+      continue;
     }
-    timer_wake_.wait_for(lock, wait);
+    timer_wake_.wait_for(
+        lock, std::min<std::chrono::milliseconds>(kTimerPoll, waiting_.begin()->first - now));
   }
 }
 

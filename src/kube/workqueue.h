@@ -35,14 +35,17 @@ struct WorkQueueOptions {
 // - A key is queued at most once: adding a key that is already waiting is a no-op.
 // - A key handed out by get() is "processing" until done(); adding it meanwhile marks it dirty and
 //   it is queued again at done(). So no two workers ever hold the same key at once.
-// - addAfter(key, d) queues it once `d` has passed on the injected clock (the earliest wins when
-//   added twice); addRateLimited(key) delays by the key's own exponential backoff (reset by forget)
-//   and the overall token bucket, whichever is longer.
-// - After shutDown(), get() returns nullopt once the queue is empty and adds are ignored.
+// - addAfter(key, d) queues it once `d` has passed on the injected monotonic clock (the earliest
+//   wins when added twice; a wall-clock step moves no delay); addRateLimited(key) delays by the
+//   key's own exponential backoff (reset by forget) and the overall token bucket, whichever is
+//   longer.
+// - shutDown() drops every queued and delayed key: get() returns nullopt at once from then on (a
+//   worker finishes the key it holds, but takes no other), and adds are ignored. A leader that
+//   lost its lease stops the workers this way without writing for the keys still queued.
 // Thread-safe.
 class WorkQueue {
  public:
-  explicit WorkQueue(Clock::Ptr clock, WorkQueueOptions options = {});
+  explicit WorkQueue(MonotonicClock::Ptr clock, WorkQueueOptions options = {});
   ~WorkQueue();
   WorkQueue(const WorkQueue&) = delete;
   WorkQueue& operator=(const WorkQueue&) = delete;
@@ -64,8 +67,11 @@ class WorkQueue {
  private:
   void addLocked(const std::string& key);
   void timerLoop();
+  // Idle (nothing delayed): the timer sleeps until addAfter or shutDown wakes it. While keys wait
+  // it re-reads the clock at least this often, so a fake clock's jumps are seen.
+  static constexpr std::chrono::milliseconds kTimerPoll{20};
 
-  Clock::Ptr clock_;
+  MonotonicClock::Ptr clock_;
   WorkQueueOptions options_;
   TokenBucket bucket_;
   mutable std::mutex mutex_;
@@ -75,8 +81,8 @@ class WorkQueue {
   std::unordered_set<std::string> dirty_;
   std::unordered_set<std::string> processing_;
   std::unordered_map<std::string, int> failures_;
-  std::multimap<Timestamp, std::string> waiting_;
-  std::unordered_map<std::string, Timestamp> waiting_at_;
+  std::multimap<MonotonicTime, std::string> waiting_;
+  std::unordered_map<std::string, MonotonicTime> waiting_at_;
   bool shutting_down_ = false;
   std::thread timer_;
 };

@@ -39,18 +39,20 @@ struct Row {
   std::string name;
   Counters counters;
   std::int32_t ready;
+  bool current;  // observed_current
 };
 
 TEST(RoleOfTest, CountsOnlyUpdatedAvailablePodsOfASeenTemplate) {
   const Row rows[] = {
-      //  name                                         gen  obs  spec total upd avail  ready
-      {"all updated and available", kSettled, 3},
-      {"template not yet seen: nothing counts", {2, 1, 3, 3, 3, 3}, 0},
-      {"no observedGeneration yet", {2, std::nullopt, 3, 3, 3, 3}, 0},
-      {"rolling: old pods available, new not yet", {2, 2, 3, 5, 2, 3}, 0},
-      {"surge: new pods ready, one old still there", {2, 2, 3, 4, 3, 4}, 2},
-      {"some new pods not yet available", {2, 2, 3, 3, 3, 2}, 2},
-      {"scaled to zero", {2, 2, 0, 0, 0, 0}, 0},
+      // name, then {generation, observedGeneration, spec.replicas, status.replicas, updated,
+      // available}, then the ready count and observed_current
+      {"all updated and available", kSettled, 3, true},
+      {"template not yet seen: nothing counts", {2, 1, 3, 3, 3, 3}, 0, false},
+      {"no observedGeneration yet", {2, std::nullopt, 3, 3, 3, 3}, 0, false},
+      {"rolling: old pods available, new not yet", {2, 2, 3, 5, 2, 3}, 0, true},
+      {"surge: new pods ready, one old still there", {2, 2, 3, 4, 3, 4}, 2, true},
+      {"some new pods not yet available", {2, 2, 3, 3, 3, 2}, 2, true},
+      {"scaled to zero", {2, 2, 0, 0, 0, 0}, 0, true},
   };
   for (const Row& row : rows) {
     const Json d = deploymentWith(row.counters);
@@ -59,6 +61,8 @@ TEST(RoleOfTest, CountsOnlyUpdatedAvailablePodsOfASeenTemplate) {
     EXPECT_EQ(role.revision, "abc") << row.name;
     EXPECT_EQ(role.replicas, row.counters.replicas) << row.name;
     EXPECT_EQ(role.ready_replicas, row.ready) << row.name;
+    EXPECT_EQ(role.available_replicas, row.counters.available) << row.name;
+    EXPECT_EQ(role.observed_current, row.current) << row.name;
   }
 }
 
@@ -75,6 +79,8 @@ TEST(RoleOfTest, FreshDeploymentWithoutStatusHasNoReadyPods) {
   EXPECT_EQ(role.revision, "");
   EXPECT_EQ(role.replicas, 2);
   EXPECT_EQ(role.ready_replicas, 0);
+  EXPECT_EQ(role.available_replicas, 0);
+  EXPECT_FALSE(role.observed_current);
 }
 
 TEST(ObserveTest, CarriesGenerationRevisionProblemsAndRoute) {

@@ -54,14 +54,9 @@ class ReconcilerTest : public ::testing::Test {
           }
           return router_.get();
         },
-        .analysis = {.provider = [this](const std::optional<std::string>&)
-                         -> Result<metrics::Provider::Ptr> { return provider_; },
-                     .render = [](const api::MetricSpec& metric,
-                                  const QueryTarget& target) -> Result<std::string> {
-                       std::string query = metric.prometheus->query;
-                       query.replace(query.find("{{canary}}"), 10, target.canary);
-                       return query;
-                     }},
+        .providers = [this](const std::optional<std::string>&) -> Result<metrics::Provider::Ptr> {
+          return provider_;
+        },
         .events = std::make_shared<kube::EventRecorder>(kube_, clock_),
         .clock = clock_,
         .sidecar = {},

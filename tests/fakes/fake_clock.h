@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 
 #include "common/clock.h"
 
@@ -18,6 +19,18 @@ class FakeClock final : public Clock {
 
  private:
   std::atomic<std::int64_t> now_ms_;
+};
+
+// A MonotonicClock that moves only when told. Thread-safe.
+class FakeMonotonicClock final : public MonotonicClock {
+ public:
+  MonotonicTime now() const override {
+    return MonotonicTime{std::chrono::milliseconds{now_ms_.load()}};
+  }
+  void advance(std::chrono::milliseconds by) { now_ms_ += by.count(); }
+
+ private:
+  std::atomic<std::int64_t> now_ms_{1'000'000};
 };
 
 }  // namespace aviary::testing

@@ -29,7 +29,7 @@ TEST(BackoffTest, CountsFailuresUntilReset) {
 }
 
 TEST(TokenBucketTest, AllowsTheBurstThenSpacesCallsAtTheRate) {
-  auto clock = std::make_shared<testing::FakeClock>();
+  auto clock = std::make_shared<testing::FakeMonotonicClock>();
   TokenBucket bucket(10, 3, clock);
   for (int i = 0; i < 3; ++i) EXPECT_EQ(bucket.reserve(), milliseconds{0});
   EXPECT_EQ(bucket.reserve(), milliseconds{100});
@@ -39,7 +39,7 @@ TEST(TokenBucketTest, AllowsTheBurstThenSpacesCallsAtTheRate) {
 }
 
 TEST(TokenBucketTest, ZeroQpsMeansUnlimited) {
-  TokenBucket bucket(0, 1, std::make_shared<testing::FakeClock>());
+  TokenBucket bucket(0, 1, std::make_shared<testing::FakeMonotonicClock>());
   for (int i = 0; i < 100; ++i) EXPECT_EQ(bucket.reserve(), milliseconds{0});
 }
 

@@ -43,5 +43,22 @@ TEST(CacheTest, IndexesFollowUpdatesAndDeletes) {
   EXPECT_TRUE(cache.byIndex("no-such-index", "x").empty());
 }
 
+TEST(CacheTest, AnIndexAddedAfterObjectsIndexesThemAndKeepsTheOthers) {
+  Cache cache;
+  cache.addIndex(kNamespaceIndex, namespaceIndex);
+  cache.upsert(object("ml", "a", "u1"));
+  cache.upsert(object("web", "b", "u2"));
+  // "controllerUid" sorts before "namespace": the new index shifts the stored order.
+  cache.addIndex(kControllerUidIndex, controllerUidIndex);
+  EXPECT_EQ(cache.byIndex(kControllerUidIndex, "u1").size(), 1u);
+  EXPECT_EQ(cache.byIndex(kNamespaceIndex, "ml").size(), 1u);
+  cache.upsert(object("ml", "a", "u2"));  // re-owned after the index was added
+  EXPECT_TRUE(cache.byIndex(kControllerUidIndex, "u1").empty());
+  EXPECT_EQ(cache.byIndex(kControllerUidIndex, "u2").size(), 2u);
+  cache.erase("web/b");
+  EXPECT_TRUE(cache.byIndex(kNamespaceIndex, "web").empty());
+  EXPECT_EQ(cache.byIndex(kControllerUidIndex, "u2").size(), 1u);
+}
+
 }  // namespace
 }  // namespace aviary::kube

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <utility>
+
 namespace aviary::kube {
 namespace {
 
@@ -59,6 +61,47 @@ TEST(ParseRetryAfterTest, ReadsWholeSecondsOnly) {
   EXPECT_EQ(parseRetryAfter(""), std::nullopt);
   EXPECT_EQ(parseRetryAfter("Wed, 21 Oct 2015 07:28:00 GMT"), std::nullopt);
   EXPECT_EQ(parseRetryAfter("-1"), std::nullopt);
+}
+
+TEST(IsRetryableTest, OnlyTransientServerFailuresAreRetried) {
+  const std::pair<ErrorCode, bool> cases[] = {
+      {ErrorCode::kUnavailable, true},       {ErrorCode::kDeadlineExceeded, true},
+      {ErrorCode::kResourceExhausted, true}, {ErrorCode::kInternal, true},
+      {ErrorCode::kConflict, false},         {ErrorCode::kNotFound, false},
+      {ErrorCode::kAlreadyExists, false},    {ErrorCode::kGone, false},
+      {ErrorCode::kInvalidArgument, false},  {ErrorCode::kPermissionDenied, false},
+      {ErrorCode::kUnauthenticated, false},  {ErrorCode::kFailedPrecondition, false},
+      {ErrorCode::kCancelled, false},        {ErrorCode::kDataLoss, false},
+      {ErrorCode::kUnimplemented, false},
+  };
+  for (const auto& [code, retryable] : cases) {
+    EXPECT_EQ(isRetryable(Error{code, "x"}), retryable) << codeName(code);
+  }
+}
+
+TEST(IsRetryableTest, ReadsTheServersAnswers) {
+  EXPECT_TRUE(isRetryable(decodeStatusError(503, "")));
+  EXPECT_TRUE(isRetryable(decodeStatusError(429, "")));
+  EXPECT_TRUE(isRetryable(
+      decodeStatusError(500, R"({"kind":"Status","reason":"InternalError","message":"etcd"})")));
+  EXPECT_FALSE(isRetryable(
+      decodeStatusError(409, R"({"kind":"Status","reason":"Conflict","message":"stale"})")));
+}
+
+TEST(DecodeStatusErrorTest, CutsALongBodyOnACharacterBoundary) {
+  const std::string body = std::string(199, 'x') + "\xC3\xBC and more";  // ü spans bytes 199-200
+  const Error error = decodeStatusError(502, body);
+  EXPECT_EQ(error.message, "HTTP 502: " + std::string(199, 'x'));
+}
+
+TEST(IsTooLargeResourceVersionTest, ReadsTheServersTimeoutStatus) {
+  const Error error = decodeStatusError(
+      504, R"({"kind":"Status","status":"Failure","message":"Too large resource version: 100, )"
+           R"(current: 50","reason":"Timeout","details":{"causes":[{"reason":)"
+           R"("ResourceVersionTooLarge","message":"Too large resource version"}]},"code":504})");
+  EXPECT_TRUE(isTooLargeResourceVersion(error));
+  EXPECT_FALSE(isTooLargeResourceVersion(decodeStatusError(504, "")));
+  EXPECT_FALSE(isTooLargeResourceVersion(Error{ErrorCode::kGone, "too old resource version"}));
 }
 
 }  // namespace

@@ -126,7 +126,7 @@ TEST_F(InformerTest, ResyncRedeliversEveryObjectAndHandlersEnqueueKeys) {
   InformerOptions options = fastOptions();
   options.resync_period = milliseconds{30};
   Informer informer(kube_, resources::kConfigMaps.in("ml"), options);
-  WorkQueue queue(std::make_shared<SystemClock>());
+  WorkQueue queue(std::make_shared<SteadyClock>());
   informer.addHandler(enqueueKeys(queue));
   std::jthread runner([&](std::stop_token stop) { informer.run(stop); });
   ASSERT_TRUE(informer.waitForSync({}, kPatience));
@@ -134,6 +134,58 @@ TEST_F(InformerTest, ResyncRedeliversEveryObjectAndHandlersEnqueueKeys) {
   EXPECT_EQ(key, "ml/a");
   queue.done(*key);
   EXPECT_EQ(queue.get(), "ml/a") << "resync queued it again";
+}
+
+ObjectPtr owned(const std::string& ns, const std::string& name, const Json& owner_references) {
+  return std::make_shared<const Json>(Json{
+      {"metadata", {{"namespace", ns}, {"name", name}, {"ownerReferences", owner_references}}}});
+}
+
+Json controllerRef(const std::string& kind, const std::string& name, bool controller = true) {
+  return {{"apiVersion", "aviary.dev/v1alpha1"},
+          {"kind", kind},
+          {"name", name},
+          {"uid", name + "-uid"},
+          {"controller", controller}};
+}
+
+std::vector<std::string> drain(WorkQueue& queue) {
+  std::vector<std::string> keys;
+  while (queue.length() > 0) {
+    auto key = queue.get();
+    keys.push_back(*key);
+    queue.done(*key);
+  }
+  return keys;
+}
+
+TEST(EnqueueOwnerTest, QueuesTheControllerOwnerOfTheGivenKind) {
+  WorkQueue queue(std::make_shared<SteadyClock>());
+  EventHandler handler = enqueueOwner(queue, "ModelDeployment");
+  handler.on_add(
+      owned("ml", "churn-canary", Json::array({controllerRef("ModelDeployment", "churn")})));
+  EXPECT_EQ(drain(queue), std::vector<std::string>{"ml/churn"});
+  handler.on_delete(
+      owned("ml", "churn-stable", Json::array({controllerRef("ModelDeployment", "churn")})));
+  EXPECT_EQ(drain(queue), std::vector<std::string>{"ml/churn"});
+}
+
+TEST(EnqueueOwnerTest, IgnoresOtherKindsNonControllersAndOrphans) {
+  WorkQueue queue(std::make_shared<SteadyClock>());
+  EventHandler handler = enqueueOwner(queue, "ModelDeployment");
+  handler.on_add(owned("ml", "rs", Json::array({controllerRef("Deployment", "web")})));
+  handler.on_add(owned("ml", "svc", Json::array({controllerRef("ModelDeployment", "x", false)})));
+  handler.on_add(owned("ml", "orphan", Json::array()));
+  handler.on_add(std::make_shared<const Json>(Json{{"metadata", {{"name", "bare"}}}}));
+  EXPECT_TRUE(drain(queue).empty());
+}
+
+TEST(EnqueueOwnerTest, AnUpdateQueuesTheOldAndTheNewOwner) {
+  WorkQueue queue(std::make_shared<SteadyClock>());
+  EventHandler handler = enqueueOwner(queue, "ModelDeployment");
+  handler.on_update(owned("ml", "d", Json::array({controllerRef("ModelDeployment", "old")})),
+                    owned("ml", "d", Json::array({controllerRef("ModelDeployment", "new")})));
+  EXPECT_EQ(drain(queue), (std::vector<std::string>{"ml/old", "ml/new"}));
 }
 
 }  // namespace

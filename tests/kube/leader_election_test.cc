@@ -3,8 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <functional>
 #include <thread>
 
+#include "common/time_format.h"
+#include "tests/fakes/fake_clock.h"
 #include "tests/fakes/fake_kube_fixture.h"
 
 namespace aviary::kube {
@@ -115,9 +118,87 @@ TEST_F(LeaderElectionTest, StopsLeadingAtOnceWhenRenewalsFail) {
   EXPECT_LT(std::chrono::steady_clock::now() - lost_at, milliseconds{1000});
 }
 
-TEST(MicroTimeTest, WritesSixFractionDigits) {
-  Timestamp t{std::chrono::milliseconds{1764062611123}};
-  EXPECT_EQ(formatMicroTime(t), "2025-11-25T09:23:31.123000Z");
+TEST_F(LeaderElectionTest, AWallClockJumpForwardDoesNotExpireAFreshLease) {
+  LeaderElector holder_a(kube_, fastConfig("a"));
+  ASSERT_TRUE(holder_a.tryAcquireOrRenew());
+  auto wall = std::make_shared<testing::FakeClock>();
+  auto monotonic = std::make_shared<testing::FakeMonotonicClock>();
+  LeaderElector b(kube_, fastConfig("b"), wall, monotonic);
+  EXPECT_FALSE(b.tryAcquireOrRenew());
+  wall->advance(std::chrono::hours{1});  // an NTP step on b's machine
+  EXPECT_FALSE(b.tryAcquireOrRenew()) << "the lease was seen 0 s ago, whatever the wall says";
+  monotonic->advance(milliseconds{999});
+  EXPECT_FALSE(b.tryAcquireOrRenew());
+  monotonic->advance(milliseconds{2});  // now lease_duration has really passed without a renewal
+  EXPECT_TRUE(b.tryAcquireOrRenew());
+  EXPECT_EQ(holder(*kube_), "b");
+}
+
+TEST_F(LeaderElectionTest, AWallClockJumpBackDoesNotDelayTakingAnExpiredLease) {
+  LeaderElector holder_a(kube_, fastConfig("a"));
+  ASSERT_TRUE(holder_a.tryAcquireOrRenew());
+  auto wall = std::make_shared<testing::FakeClock>();
+  auto monotonic = std::make_shared<testing::FakeMonotonicClock>();
+  LeaderElector b(kube_, fastConfig("b"), wall, monotonic);
+  EXPECT_FALSE(b.tryAcquireOrRenew());
+  wall->advance(-std::chrono::hours{1});
+  monotonic->advance(milliseconds{1001});
+  EXPECT_TRUE(b.tryAcquireOrRenew());
+  auto lease = *kube_->get(resources::kLeases.in("aviary-system").named("aviary-controller"));
+  EXPECT_EQ(lease["spec"]["acquireTime"], formatMicroTime(wall->now())) << "wall time stamps it";
+}
+
+struct BadConfig {
+  std::string name;
+  std::function<void(LeaderElectionConfig&)> change;
+  std::string message;
+};
+
+class LeaderElectionConfigTest : public ::testing::TestWithParam<BadConfig> {};
+
+TEST_P(LeaderElectionConfigTest, IsRejectedBeforeElecting) {
+  LeaderElectionConfig config = fastConfig("a");
+  GetParam().change(config);
+  auto status = validate(config);
+  ASSERT_FALSE(status.has_value());
+  EXPECT_EQ(status.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_NE(status.error().message.find(GetParam().message), std::string::npos)
+      << status.error().message;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Table, LeaderElectionConfigTest,
+    ::testing::Values(
+        BadConfig{"LeaseNotLongerThanRenew", [](auto& c) { c.lease_duration = c.renew_deadline; },
+                  "lease duration"},
+        BadConfig{"RenewNotLongerThanRetryTimesOnePointTwo",
+                  [](auto& c) { c.renew_deadline = milliseconds{120}; }, "1.2"},
+        BadConfig{"ZeroRetry", [](auto& c) { c.retry_period = milliseconds{0}; }, "retry period"},
+        BadConfig{"NoIdentity", [](auto& c) { c.identity.clear(); }, "identity"},
+        BadConfig{"NoLeaseName", [](auto& c) { c.lease_name.clear(); }, "name"}),
+    [](const auto& info) { return info.param.name; });
+
+TEST(LeaderElectionConfigTest, TheDefaultsAndTheFastConfigAreValid) {
+  LeaderElectionConfig defaults;
+  defaults.lease_namespace = "aviary-system";
+  defaults.lease_name = "aviary-controller";
+  defaults.identity = "pod-1";
+  EXPECT_TRUE(validate(defaults).has_value());
+  EXPECT_TRUE(validate(fastConfig("a")).has_value());
+  LeaderElectionConfig edge = fastConfig("a");
+  edge.renew_deadline = milliseconds{121};  // just over 1.2 × 100 ms
+  EXPECT_TRUE(validate(edge).has_value());
+}
+
+TEST_F(LeaderElectionTest, RunReturnsTheConfigErrorWithoutTouchingTheLease) {
+  LeaderElectionConfig config = fastConfig("a");
+  config.renew_deadline = config.lease_duration;
+  LeaderElector elector(kube_, config);
+  std::stop_source stop;
+  auto status = elector.run(stop.get_token(), {});
+  ASSERT_FALSE(status.has_value());
+  EXPECT_EQ(status.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(holder(*kube_), "");
 }
 
 }  // namespace

@@ -47,6 +47,9 @@ int main(int argc, char** argv) {
   };
   callbacks.on_stopped_leading = [&] { log << "stop " << nowMs() << std::endl; };
   aviary::kube::LeaderElector elector(*client, election);
-  elector.run(stop.get_token(), callbacks);
+  if (auto ran = elector.run(stop.get_token(), callbacks); !ran) {
+    std::fprintf(stderr, "lease_contender: %s\n", ran.error().message.c_str());
+    return 2;
+  }
   return 0;
 }

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <stop_token>
+#include <thread>
+
 #include "tests/support/replay_server.h"
 
 namespace aviary::kube {
@@ -113,6 +116,40 @@ TEST(RestClientTest, HonoursRetryAfterOnTooManyRequests) {
   ASSERT_TRUE(got.has_value()) << got.error().message;
   EXPECT_GE(std::chrono::steady_clock::now() - started, std::chrono::milliseconds{950});
   EXPECT_EQ(server.requests().size(), 2u);
+}
+
+TEST(RestClientTest, AStopEndsARetryAfterWaitAtOnce) {
+  ReplayServer server;
+  auto busy =
+      ReplayResponse::json(429, R"({"kind":"Status","reason":"TooManyRequests","code":429})");
+  busy.headers.emplace_back("Retry-After", "30");
+  server.enqueue(busy);
+  auto client = clientFor(server);
+  std::stop_source stop;
+  client->setStopToken(stop.get_token());
+  std::jthread stopper([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds{200});
+    stop.request_stop();
+  });
+  auto started = std::chrono::steady_clock::now();
+  auto got = client->get(kCm.named("a"));
+  ASSERT_FALSE(got.has_value());
+  EXPECT_EQ(got.error().code, ErrorCode::kCancelled);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds{5});
+  EXPECT_EQ(server.requests().size(), 1u) << "no retry after the stop";
+}
+
+TEST(RestClientTest, AStoppedClientSendsNothing) {
+  ReplayServer server;
+  server.enqueue(ReplayResponse::json(200, R"({"metadata":{"name":"a"}})"));
+  auto client = clientFor(server);
+  std::stop_source stop;
+  client->setStopToken(stop.get_token());
+  stop.request_stop();
+  auto updated = client->update(kCm.named("a"), {{"metadata", {{"name", "a"}}}});
+  ASSERT_FALSE(updated.has_value());
+  EXPECT_EQ(updated.error().code, ErrorCode::kCancelled);
+  EXPECT_TRUE(server.requests().empty());
 }
 
 TEST(RestClientTest, TooManyRequestsWithoutRetryAfterIsReturned) {

@@ -76,5 +76,26 @@ TEST(WatchDecoderTest, RejectsLinesThatAreNotWatchEvents) {
                    .has_value());
 }
 
+TEST(WatchDecoderTest, ALineBeyondTheLimitIsAnErrorNotUnboundedMemory) {
+  WatchDecoder decoder(/*max_line_bytes=*/64);
+  std::vector<WatchEvent> events;
+  ASSERT_TRUE(decoder.feed(std::string(40, 'x'), events).has_value());
+  auto status = decoder.feed(std::string(40, 'x'), events);  // still no newline: 80 bytes
+  ASSERT_FALSE(status.has_value());
+  EXPECT_EQ(status.error().code, ErrorCode::kResourceExhausted);
+  EXPECT_FALSE(decoder.hasPartialLine()) << "the partial line is let go";
+  const std::string whole_line(100, 'y');
+  EXPECT_FALSE(WatchDecoder(64).feed(whole_line + "\n", events).has_value());
+}
+
+TEST(WatchDecoderTest, ALineWithinTheLimitDecodes) {
+  const std::string line = R"({"type":"ADDED","object":{"metadata":{"name":"a"}}})";
+  WatchDecoder decoder(line.size());
+  std::vector<WatchEvent> events;
+  ASSERT_TRUE(decoder.feed(line.substr(0, 10), events).has_value());
+  ASSERT_TRUE(decoder.feed(line.substr(10) + "\n", events).has_value());
+  EXPECT_EQ(events.size(), 1u);
+}
+
 }  // namespace
 }  // namespace aviary::kube

@@ -13,7 +13,7 @@ namespace aviary::kube {
 namespace {
 
 using std::chrono::milliseconds;
-using testing::FakeClock;
+using testing::FakeMonotonicClock;
 
 // Generous: only a broken queue takes this long.
 constexpr milliseconds kPatience{5000};
@@ -34,7 +34,7 @@ std::optional<std::string> getWithin(WorkQueue& queue, milliseconds timeout) {
 }
 
 TEST(WorkQueueTest, AddingAWaitingKeyTwiceQueuesItOnce) {
-  WorkQueue queue(std::make_shared<FakeClock>());
+  WorkQueue queue(std::make_shared<FakeMonotonicClock>());
   queue.add("ml/a");
   queue.add("ml/a");
   queue.add("ml/b");
@@ -44,7 +44,7 @@ TEST(WorkQueueTest, AddingAWaitingKeyTwiceQueuesItOnce) {
 }
 
 TEST(WorkQueueTest, AKeyAddedWhileProcessingComesBackOnlyAfterDone) {
-  WorkQueue queue(std::make_shared<FakeClock>());
+  WorkQueue queue(std::make_shared<FakeMonotonicClock>());
   queue.add("ml/a");
   auto key = queue.get();
   queue.add("ml/a");
@@ -55,7 +55,7 @@ TEST(WorkQueueTest, AKeyAddedWhileProcessingComesBackOnlyAfterDone) {
 }
 
 TEST(WorkQueueTest, AddAfterWaitsForTheClock) {
-  auto clock = std::make_shared<FakeClock>();
+  auto clock = std::make_shared<FakeMonotonicClock>();
   WorkQueue queue(clock);
   queue.addAfter("ml/a", std::chrono::seconds{10});
   queue.addAfter("ml/a", std::chrono::seconds{30});  // the earlier time wins
@@ -66,7 +66,7 @@ TEST(WorkQueueTest, AddAfterWaitsForTheClock) {
 }
 
 TEST(WorkQueueTest, RateLimitedRequeuesBackOffExponentiallyPerKeyUntilForgotten) {
-  auto clock = std::make_shared<FakeClock>();
+  auto clock = std::make_shared<FakeMonotonicClock>();
   WorkQueueOptions options;
   options.backoff = {milliseconds{100}, milliseconds{350}, 2.0};
   options.qps = 0;
@@ -88,7 +88,7 @@ TEST(WorkQueueTest, RateLimitedRequeuesBackOffExponentiallyPerKeyUntilForgotten)
 }
 
 TEST(WorkQueueTest, ShutDownReleasesWaitingWorkers) {
-  WorkQueue queue(std::make_shared<FakeClock>());
+  WorkQueue queue(std::make_shared<FakeMonotonicClock>());
   std::optional<std::string> key = "unset";
   std::jthread worker([&] { key = queue.get(); });
   std::this_thread::sleep_for(milliseconds{20});
@@ -99,8 +99,40 @@ TEST(WorkQueueTest, ShutDownReleasesWaitingWorkers) {
   EXPECT_EQ(queue.length(), 0u);
 }
 
+TEST(WorkQueueTest, ShutDownDropsQueuedAndDelayedKeys) {
+  auto clock = std::make_shared<FakeMonotonicClock>();
+  WorkQueue queue(clock);
+  queue.add("ml/a");
+  queue.add("ml/b");
+  queue.addAfter("ml/c", milliseconds{10});
+  ASSERT_EQ(queue.get(), "ml/a");
+  queue.add("ml/a");  // dirty while processing
+  queue.shutDown();
+  EXPECT_EQ(queue.get(), std::nullopt) << "ml/b is dropped, not handed out";
+  queue.done("ml/a");
+  clock->advance(milliseconds{50});
+  std::this_thread::sleep_for(milliseconds{50});
+  EXPECT_EQ(queue.length(), 0u) << "neither the dirty ml/a nor the delayed ml/c comes back";
+  EXPECT_EQ(queue.get(), std::nullopt);
+}
+
+TEST(RunWorkersTest, StopsWithoutReconcilingTheKeysStillQueued) {
+  WorkQueue queue(std::make_shared<SteadyClock>());
+  std::stop_source stop;
+  std::atomic<int> calls{0};
+  for (int i = 0; i < 50; ++i) queue.add("ml/" + std::to_string(i));
+  runWorkers(
+      queue, 2,
+      [&](const std::string&) -> Result<ReconcileResult> {
+        if (++calls == 3) stop.request_stop();  // leadership lost during the third reconcile
+        return ReconcileResult{};
+      },
+      stop.get_token());
+  EXPECT_LE(calls.load(), 4) << "each worker finishes the key it holds and takes no other";
+}
+
 TEST(RunWorkersTest, NeverProcessesOneKeyInTwoWorkersAtOnce) {
-  WorkQueue queue(std::make_shared<SystemClock>());
+  WorkQueue queue(std::make_shared<SteadyClock>());
   std::mutex mutex;
   std::map<std::string, int> active;
   std::atomic<int> overlaps{0};
@@ -139,7 +171,7 @@ TEST(RunWorkersTest, NeverProcessesOneKeyInTwoWorkersAtOnce) {
 }
 
 TEST(RunWorkersTest, FailuresAreRetriedAndRequeueAfterIsHonoured) {
-  auto clock = std::make_shared<FakeClock>();
+  auto clock = std::make_shared<FakeMonotonicClock>();
   WorkQueueOptions options;
   options.backoff = {milliseconds{1}, milliseconds{1}, 2.0};
   options.qps = 0;
