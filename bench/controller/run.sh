@@ -47,6 +47,10 @@ out="${AVIARY_CLUSTER_DIR}/bench"
 
 controller_bin() {
   local f
+  if [[ -n "${AVIARY_CONTROLLER_BIN:-}" ]]; then
+    echo "${AVIARY_CONTROLLER_BIN}"
+    return
+  fi
   for f in "${build_dir}/src/operator/aviary-controller" "${build_dir}/aviary-controller"; do
     [[ -x "${f}" ]] && echo "${f}" && return
   done
@@ -213,7 +217,8 @@ EOF
     --leader-elect=false --http-address "127.0.0.1:${port}" --log-format text)
   [[ -n "${workers}" ]] && args+=(--workers "${workers}")
   [[ -n "${kube_qps}" ]] && args+=(--kube-qps "${kube_qps}" --kube-burst "$((kube_qps * 2))")
-  start_process aviary-controller "${repo}/${bin#"${repo}/"}" "${args[@]}"
+  [[ "${bin}" == /* ]] || bin="${repo}/${bin}"
+  start_process aviary-controller "${bin}" "${args[@]}"
   wait_until 60 "aviary-controller /readyz" curl -fsS --max-time 2 "$(controller_url)/readyz" ||
     die "aviary-controller did not become ready: $(tail -n 20 "${AVIARY_CLUSTER_DIR}/logs/aviary-controller.log")"
   local rss_idle

@@ -14,7 +14,8 @@
 #   5. prints what happened and how to look around. Everything stays up until `make demo-down`.
 #
 # Exits 0 when v2 was promoted and v3 rolled back. Each rollout is bounded by AVIARY_DEMO_ROLLOUT_TIMEOUT
-# seconds (300). AVIARY_DEMO_BUILD=0 skips step 1 (binaries already built).
+# seconds (300). AVIARY_DEMO_BUILD=0 skips step 1 (binaries already built); AVIARY_CONTROLLER_BIN and
+# AVIARY_SIDECAR_BIN name other binaries than build/'s.
 set -o errexit -o nounset -o pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -39,6 +40,10 @@ say() { printf '\n%s %s\n' "$(date +%H:%M:%S)" "$(if [[ -t 1 ]]; then printf '\e
 
 controller_bin() {
   local f
+  if [[ -n "${AVIARY_CONTROLLER_BIN:-}" ]]; then
+    echo "${AVIARY_CONTROLLER_BIN}"
+    return
+  fi
   for f in "${build_dir}/src/operator/aviary-controller" "${build_dir}/aviary-controller" \
     "${build_dir}/bin/aviary-controller"; do
     [[ -x "${f}" ]] && {
@@ -114,6 +119,22 @@ traffic_flowing() {
     jq -r '.data.result[0].value[1] // empty')" ]]
 }
 
+# check_stable VERSION: prints what the stable serves, and succeeds only when its Deployment runs model
+# VERSION and none of its answers in the last 15 s was an error: "stable" must mean a working model.
+check_stable() {
+  local want="$1" have errors
+  have="$(kc get deployment "${md}-stable" -n "${ns}" -o json | jq -r '[.spec.template.spec.containers[]
+    | select(.name == "aviary-sidecar") | .args[] | select(startswith("--model-version="))
+    | ltrimstr("--model-version=")] | first // "?"')"
+  sleep 15
+  errors="$(curl -fsS --max-time 5 "${PROMETHEUS_URL}/api/v1/query" --data-urlencode "query=100 *
+    (sum(rate(aviary_inference_requests_total{namespace=\"${ns}\",pod=~\"${md}-stable-.*\",code!~\"2..\"}[15s])) or vector(0))
+    / sum(rate(aviary_inference_requests_total{namespace=\"${ns}\",pod=~\"${md}-stable-.*\"}[15s]))" |
+    jq -r '.data.result[0].value[1] // "no data" | if . == "no data" then . else (tonumber * 10 | round / 10 | tostring) end')"
+  echo "stable runs model ${have} (expected ${want}), ${errors} % of its answers in the last 15 s were errors"
+  [[ "${have}" == "${want}" && "${errors}" == 0 ]]
+}
+
 md_field() { kc get modeldeployment "${md}" -n "${ns}" -o jsonpath="{$1}"; }
 
 step_first_version() {
@@ -163,23 +184,28 @@ main() {
 
   say "4/5 rolling out v2, a good model: expect it promoted step by step"
   rollout v2 "Rollout 1 of 2: churn v1 -> v2, a good model (expect: promoted)" || die "the v2 rollout did not end"
-  local first first_phase
+  local first first_phase first_stable first_ok=true
   first="$(outcome)"
   first_phase="$(md_field .status.phase)"
   say "v2: ${first}"
+  first_stable="$(check_stable v2)" || first_ok=false
+  echo "${first_stable}"
 
   say "4/5 rolling out v3, a bad model (expects 9 features, the clients send 8): expect a rollback"
   rollout v3 "Rollout 2 of 2: churn v2 -> v3, a model that answers 400 (expect: rolled back)" ||
     die "the v3 rollout did not end"
-  local second second_phase
+  local second second_phase second_stable second_ok=true
   second="$(outcome)"
   second_phase="$(md_field .status.phase)"
   say "v3: ${second}"
+  second_stable="$(check_stable v2)" || second_ok=false
+  echo "${second_stable}"
 
   stop_process demo-loadgen 5 2>/dev/null || true
-  summary "${first}" "${second}"
-  if [[ "${first_phase}" != Succeeded || "${second_phase}" != Failed ]]; then
-    say "unexpected: v2 ended ${first_phase} (expected Succeeded), v3 ended ${second_phase} (expected Failed)"
+  summary "${first}; ${first_stable}" "${second}; ${second_stable}"
+  if [[ "${first_phase}" != Succeeded || "${second_phase}" != Failed ]] || ! ${first_ok} || ! ${second_ok}; then
+    say "unexpected: v2 ended ${first_phase} (expected Succeeded), v3 ended ${second_phase} (expected Failed);" \
+      "after v2: ${first_stable}; after v3: ${second_stable}"
     diagnose
     return 1
   fi

@@ -10,6 +10,7 @@ def rpad($n): tostring | if length >= $n then . else (" " * ($n - length)) + . e
 def paint($code): if $color then "\u001b[\($code)m\(.)\u001b[0m" else . end;
 def bold: paint("1");
 def dim: paint("2");
+def bar($n; $c): if $n > 0 then $c * $n else "" end;  # jq: a string times 0 is null
 def short: if . == null or . == "" then "-" else .[0:8] end;
 def round_to($digits): (. * pow(10; $digits) | round) / pow(10; $digits);
 def num: if . == null then "-" elif (. | type) == "number" then (if . == (. | floor) then tostring else round_to(3) | tostring end) else tostring end;
@@ -105,7 +106,7 @@ def step_text:
                               elif .key < $step then ("✓ " + $t) | dim
                               elif .key == $step then ("▶ " + $t) | paint("1;36")
                               else $t end] | join("  "))),
-        ("  weight   [" + ("█" * ($weight * 40 / 100 | floor) | paint("35")) + ("·" * (40 - ($weight * 40 / 100 | floor)))
+        ("  weight   [" + (bar($weight * 40 / 100 | floor; "█") | paint("35")) + bar(40 - ($weight * 40 / 100 | floor); "·")
           + "]  canary \($weight)%  stable \(100 - $weight)%"),
         ("  traffic  stable " + role_traffic("stable") + "   canary " + role_traffic("canary")),
         "",

@@ -4,6 +4,8 @@
 # shellcheck shell=bash
 
 view_jq="$(dirname "${BASH_SOURCE[0]}")/view.jq"
+# Events already printed (line mode), across rollouts: "uid/count".
+declare -A view_seen_events=()
 
 # Request rates per pod and status code over the last 10 s, as Prometheus scraped them.
 view_traffic() {
@@ -19,7 +21,6 @@ watch_rollout() {
   local title="$1" before="$2" timeout="$3" start=${SECONDS} snapshot traffic frame line key last_key=""
   local tty=false
   [[ -t 1 ]] && tty=true
-  local -A seen_events=()
   local done_filter='[.items[] | select(.kind == "ModelDeployment" and .metadata.name == $md)] | first
     | . != null and (.status.observedGeneration // 0) >= .metadata.generation
       and ((.status.phase == "Succeeded" and (.status.stableRevision // "") != $before
@@ -46,8 +47,8 @@ watch_rollout() {
       fi
       # One line per event and per repetition of it (uid and count).
       while IFS=$'\t' read -r ev_key line; do
-        [[ -n "${ev_key}" && -z "${seen_events[${ev_key}]:-}" ]] || continue
-        seen_events["${ev_key}"]=1
+        [[ -n "${ev_key}" && -z "${view_seen_events[${ev_key}]:-}" ]] || continue
+        view_seen_events["${ev_key}"]=1
         printf '%s   event %s\n' "$(date +%H:%M:%S)" "${line}"
       done < <(jq -r --arg md "${md}" '[.items[]
           | select(.kind == "Event" and .involvedObject.kind == "ModelDeployment" and .involvedObject.name == $md)]
