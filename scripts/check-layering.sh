@@ -18,6 +18,19 @@ declare -A allowed=(
   [sidecar]="sidecar http common"
   [cli]="kube api http common"
 )
+# The sidecar's subfolders, one CMake library each (src/sidecar/*/CMakeLists.txt): which of
+# src/sidecar/<sub>/ and of the top folders each may include. A name without "sidecar/" is a top
+# folder (common, http); main.cc at src/sidecar/ is the binary and may include any subfolder.
+declare -A sidecar_allowed=(
+  [drift]="common"
+  [fairness]="common"
+  [protocol]="common"
+  [runtime]="common"
+  [loader]="runtime http common"
+  [server]="protocol runtime drift fairness http common"
+  [app]="server loader drift fairness protocol runtime http common"
+  [tools]="drift common"
+)
 pure_folders=(src/rollout src/sidecar/drift src/sidecar/fairness)
 io_headers='<(thread|mutex|fstream|filesystem|future|cpprest/[^>]*|boost/[^>]*)>'
 
@@ -34,6 +47,27 @@ for dir in src/*/; do
     [[ $target == "$folder" ]] && continue
     if [[ " ${allowed[$folder]} " != *" $target "* ]]; then
       echo "$file:$line: src/$folder may not include $target/ ($include)" >&2
+      status=1
+    fi
+  done < <(grep -rnE '^#include "[^/"]+/' "$dir" || true)
+done
+for dir in src/sidecar/*/; do
+  sub=$(basename "$dir")
+  if [[ -z ${sidecar_allowed[$sub]+set} ]]; then
+    echo "check-layering: src/sidecar/$sub has no entry in scripts/check-layering.sh" >&2
+    status=1
+    continue
+  fi
+  while IFS=: read -r file line include; do
+    path=$(sed -E 's/.*#include "([^"]+)".*/\1/' <<<"$include")
+    if [[ $path == sidecar/* ]]; then
+      target=$(cut -d/ -f2 <<<"$path")
+    else
+      target=$(cut -d/ -f1 <<<"$path")
+    fi
+    [[ $target == "$sub" ]] && continue
+    if [[ " ${sidecar_allowed[$sub]} " != *" $target "* ]]; then
+      echo "$file:$line: src/sidecar/$sub may not include $path" >&2
       status=1
     fi
   done < <(grep -rnE '^#include "[^/"]+/' "$dir" || true)

@@ -9,8 +9,9 @@
 #include "common/duration.h"
 
 // The desired state of a ModelDeployment. crds/aviary.dev_modeldeployments.yaml is the schema;
-// fields here are its JSON names in snake_case (json.cc maps them; tests/api/crd_schema_test.cc
-// checks that every schema property and every serialised field match).
+// fields here are its JSON names in snake_case (json.h reads and writes them, in spec_json.cc and
+// status_json.cc; tests/api/crd_schema_test.cc checks that every schema property and every
+// serialised field match).
 namespace aviary::api {
 
 // The model a revision serves. Any change here (or in the pod template) is a new revision.

@@ -10,24 +10,6 @@
 #include "kube/resource.h"
 
 namespace aviary::controller {
-namespace {
-
-// Queues the ModelDeployment that an object aviary generated belongs to.
-kube::EventHandler enqueueModelDeployment(kube::WorkQueue& queue) {
-  auto add = [&queue](const kube::ObjectPtr& object) {
-    const kube::Json& meta = (*object)["metadata"];
-    const auto labels = meta.value("labels", kube::Json::object());
-    const std::string md = labels.value(kModelDeploymentLabel, "");
-    if (!md.empty()) queue.add(meta.value("namespace", "") + "/" + md);
-  };
-  kube::EventHandler handler;
-  handler.on_add = add;
-  handler.on_update = [add](const kube::ObjectPtr&, const kube::ObjectPtr& object) { add(object); };
-  handler.on_delete = add;
-  return handler;
-}
-
-}  // namespace
 
 Controller::Controller(kube::KubeClient::Ptr kube, ControllerOptions options, RouterLookup routers,
                        ProviderLookup providers, std::shared_ptr<kube::EventRecorder> events,
@@ -36,13 +18,14 @@ Controller::Controller(kube::KubeClient::Ptr kube, ControllerOptions options, Ro
       options_(std::move(options)),
       clock_(std::move(clock)),
       metrics_(std::move(metrics)),
-      queue_(clock_),
+      queue_(std::make_shared<SteadyClock>()),
       model_deployments_(makeInformers(kube::resources::kModelDeployments, "")),
       deployments_(makeInformers(kube::resources::kDeployments, kManagedBySelector)),
       services_(makeInformers(kube::resources::kServices, kManagedBySelector)) {
   for (auto& [ns, informer] : model_deployments_) informer->addHandler(kube::enqueueKeys(queue_));
   for (auto* owned : {&deployments_, &services_}) {
-    for (auto& [ns, informer] : *owned) informer->addHandler(enqueueModelDeployment(queue_));
+    for (auto& [ns, informer] : *owned)
+      informer->addHandler(kube::enqueueOwner(queue_, "ModelDeployment"));
   }
   ReconcilerDeps deps{.kube = kube_,
                       .model_deployments = lookupIn(model_deployments_),

@@ -123,8 +123,12 @@ Result<std::optional<double>> interpret(const http::ClientResponse& response) {
   const bool api_answer = body.is_object() && body.contains("status");
   const std::string http_status = "HTTP " + std::to_string(response.status);
   if (api_answer && body["status"] == "error") {
-    const std::string type = body.value("errorType", std::string());
-    const std::string message = body.value("error", std::string());
+    const auto text = [&body](const char* key) {
+      return body.contains(key) && body[key].is_string() ? body[key].get<std::string>()
+                                                         : std::string();
+    };
+    const std::string type = text("errorType");
+    const std::string message = text("error");
     ErrorCode code = codeForStatus(response.status);
     if (response.status >= 200 && response.status < 300) code = ErrorCode::kInvalidArgument;
     if (type == "timeout") code = ErrorCode::kDeadlineExceeded;
@@ -138,7 +142,13 @@ Result<std::optional<double>> interpret(const http::ClientResponse& response) {
     return fail(ErrorCode::kInvalidArgument,
                 "not a Prometheus API answer (" + http_status + "): " + excerpt(response.body));
   }
-  auto value = parseData(body.value("data", json()));
+  Result<std::optional<double>> value;
+  try {
+    value = parseData(body.value("data", json()));
+  } catch (const json::exception& e) {
+    // An answer whose members have other types than the API's (checked lookups throw).
+    value = fail(ErrorCode::kInvalidArgument, e.what());
+  }
   if (!value) return fail(value.error().withContext("reading the Prometheus answer"));
   return value;
 }

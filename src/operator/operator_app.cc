@@ -80,7 +80,7 @@ Result<std::unique_ptr<OperatorApp>> OperatorApp::create(const OperatorConfig& c
   auto parts = std::make_unique<Parts>();
   parts->config = config;
   AVIARY_ASSIGN_OR_RETURN(const kube::RestConfig rest, restConfig(config));
-  AVIARY_ASSIGN_OR_RETURN(parts->kube, kube::RestClient::create(rest, parts->clock));
+  AVIARY_ASSIGN_OR_RETURN(parts->kube, kube::RestClient::create(rest));
   AVIARY_ASSIGN_OR_RETURN(parts->providers, Providers::create(config, parts->kube));
 
   const std::string identity = hostname() + "-" + randomSuffix();
@@ -101,7 +101,7 @@ Result<std::unique_ptr<OperatorApp>> OperatorApp::create(const OperatorConfig& c
       std::make_shared<controller::ControllerMetrics>(*parts->registry));
 
   if (config.leader_elect) {
-    AVIARY_ASSIGN_OR_RETURN(parts->lease_kube, kube::RestClient::create(rest, parts->clock));
+    AVIARY_ASSIGN_OR_RETURN(parts->lease_kube, kube::RestClient::create(rest));
     kube::LeaderElectionConfig election;
     election.lease_namespace = leaseNamespace(config);
     election.lease_name = config.leader_election_id;
@@ -157,9 +157,11 @@ Status OperatorApp::run(std::stop_token stop) {
     callbacks.on_new_leader = [](const std::string& identity) {
       spdlog::info("leader is {}", identity);
     };
-    p.elector->run(stop, callbacks);
+    if (auto ran = p.elector->run(stop, callbacks); !ran) {
+      return fail(ran.error().withContext("leader election"));
+    }
   }
-  p.events->flush();
+  p.events->stop();  // writes what is queued
   p.server->drain(std::chrono::seconds{5});
   if (lost) return fail(ErrorCode::kFailedPrecondition, "lost the leader election");
   spdlog::info("stopped");

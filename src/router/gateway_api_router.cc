@@ -144,13 +144,9 @@ Result<RouteState> readRoute(const Json& route, const RouteTarget& target) {
   RouteState state;
   state.weight =
       canaryPercent(weightOf(first[owned.front().stable]), weightOf(first[owned.front().canary]));
-  std::size_t mirrored = 0;
-  for (const OwnedRule& rule : owned)
-    mirrored += hasAviarysMirror(rules[rule.rule], target) ? 1 : 0;
-  if (mirrored == 0) {
-    state.mirror = false;
-  } else if (mirrored == owned.size()) {
-    state.mirror = true;
+  state.mirror = false;
+  for (const OwnedRule& rule : owned) {
+    if (hasAviarysMirror(rules[rule.rule], target)) state.mirror = true;
   }
   return state;
 }

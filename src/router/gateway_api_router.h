@@ -40,8 +40,8 @@ struct RouteChange {
 std::int32_t canaryPercent(std::int64_t stable_weight, std::int64_t canary_weight);
 
 // What the live route says: the weight of the first rule naming both Services, and whether aviary's
-// mirror is in every such rule (true), in none (false) or in some (nullopt). FailedPrecondition
-// when no rule names both Services.
+// mirror is in any such rule (a mirror left in one rule still counts, so that it gets turned off).
+// FailedPrecondition when no rule names both Services.
 Result<RouteState> readRoute(const kube::Json& route, const RouteTarget& target);
 
 // The JSON merge patch that makes `route` say `change`: metadata.resourceVersion of the route read

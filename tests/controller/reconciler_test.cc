@@ -57,7 +57,7 @@ class ReconcilerTest : public ::testing::Test {
         .providers = [this](const std::optional<std::string>&) -> Result<metrics::Provider::Ptr> {
           return provider_;
         },
-        .events = std::make_shared<kube::EventRecorder>(kube_, clock_),
+        .events = events_,
         .clock = clock_,
         .sidecar = {},
         .hooks = {}};
@@ -113,6 +113,8 @@ class ReconcilerTest : public ::testing::Test {
   std::shared_ptr<testing::FakeKube> kube_ = cluster_.kube();
   std::shared_ptr<testing::FakeRouter> router_ = std::make_shared<testing::FakeRouter>();
   std::shared_ptr<testing::FakeProvider> provider_ = std::make_shared<testing::FakeProvider>();
+  std::shared_ptr<kube::EventRecorder> events_ =
+      std::make_shared<kube::EventRecorder>(kube_, clock_);
   std::function<void()> after_read_;
   std::unique_ptr<Reconciler> reconciler_;
 };
@@ -137,6 +139,7 @@ TEST_F(ReconcilerTest, SettledObjectCausesNoWrites) {
   create(modelDeployment());
   ASSERT_TRUE(runUntil([](const auto& s) { return phaseIs(s, Phase::kSucceeded); }));
   ASSERT_TRUE(reconciler_->reconcile(kKey));  // whatever the last round left to say
+  events_->flush();
   const auto writes = kube_->writes().size();
   const auto route_writes = router_->writeCalls();
 
@@ -145,6 +148,7 @@ TEST_F(ReconcilerTest, SettledObjectCausesNoWrites) {
     ASSERT_TRUE(result) << result.error().message;
     EXPECT_EQ(result->requeue_after.count(), 0);
   }
+  events_->flush();
   EXPECT_EQ(kube_->writes().size(), writes);
   EXPECT_EQ(router_->writeCalls(), route_writes);
 }

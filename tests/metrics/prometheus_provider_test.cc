@@ -208,6 +208,13 @@ TEST(PrometheusProviderTest, ServerFailuresAreErrorsNeverValues) {
            200,
            R"({"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1,"abc"]}]}})"),
        ErrorCode::kInvalidArgument, "\"abc\" is not a number"},
+      {ReplayResponse::json(
+           200, R"({"status":"success","data":{"resultType":"vector","result":[1,2]}})"),
+       ErrorCode::kInvalidArgument, "reading the Prometheus answer"},
+      {ReplayResponse::json(
+           200,
+           R"({"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1]}]}})"),
+       ErrorCode::kInvalidArgument, "not [time, value]"},
   };
   ReplayServer server;
   for (const auto& c : cases) server.enqueue(c.response);

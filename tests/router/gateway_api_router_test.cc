@@ -146,11 +146,11 @@ TEST(GatewayApiReadRouteTest, ReadsWeightAndMirrorOfAviarysBackends) {
                     rule(Json::array({backend("churn-stable", 100), backend("churn-canary", 0)}),
                          Json::array({mirrorTo("churn-canary")}))}),
        0, true},
-      {"mirror in some rules is unknown",
-       Json::array({rule(Json::array({backend("churn-stable", 100), backend("churn-canary", 0)}),
-                         Json::array({mirrorTo("churn-canary")})),
-                    rule(Json::array({backend("churn-stable", 100), backend("churn-canary", 0)}))}),
-       0, std::nullopt},
+      {"a mirror left in one rule counts, so that it gets turned off",
+       Json::array({rule(Json::array({backend("churn-stable", 100), backend("churn-canary", 0)})),
+                    rule(Json::array({backend("churn-stable", 100), backend("churn-canary", 0)}),
+                         Json::array({mirrorTo("churn-canary")}))}),
+       0, true},
       {"a user's mirror to another Service is not aviary's",
        Json::array({rule(Json::array({backend("churn-stable", 100), backend("churn-canary", 0)}),
                          Json::array({mirrorTo("churn-audit")}))}),
@@ -275,6 +275,26 @@ TEST(GatewayApiRoutePatchTest, AddsAviarysMirrorAfterTheUsersFiltersAndRemovesOn
   ASSERT_TRUE(off.has_value()) << off.error().message;
   ASSERT_TRUE(off->has_value());
   EXPECT_EQ((**off)["spec"]["rules"], live["spec"]["rules"]);
+}
+
+TEST(GatewayApiRoutePatchTest, MirrorsEveryRuleThatNamesBothServices) {
+  const Json half =
+      Json::array({rule(Json::array({backend("churn-stable", 100), backend("churn-canary", 0)}),
+                        Json::array({mirrorTo("churn-canary")})),
+                   rule(Json::array({backend("churn-stable", 100), backend("churn-canary", 0)}))});
+  auto on =
+      gw::routePatch(route(half), churnTarget(), {.canary_percent = std::nullopt, .mirror = true});
+  ASSERT_TRUE(on.has_value()) << on.error().message;
+  ASSERT_TRUE(on->has_value());
+  EXPECT_EQ((**on)["spec"]["rules"][0], half[0]);
+  EXPECT_EQ((**on)["spec"]["rules"][1]["filters"], Json::array({mirrorTo("churn-canary")}));
+
+  auto off =
+      gw::routePatch(route(half), churnTarget(), {.canary_percent = std::nullopt, .mirror = false});
+  ASSERT_TRUE(off.has_value()) << off.error().message;
+  ASSERT_TRUE(off->has_value());
+  EXPECT_FALSE((**off)["spec"]["rules"][0].contains("filters"));
+  EXPECT_EQ((**off)["spec"]["rules"][1], half[1]);
 }
 
 TEST(GatewayApiRoutePatchTest, RemovingTheOnlyFilterRemovesTheFiltersList) {

@@ -19,11 +19,12 @@ struct OipOptions {
 };
 
 // The Open Inference Protocol v2 REST endpoints for the one model of a ModelHost:
-//   GET  /v2/health/live                      200 while the process runs
-//   GET  /v2/health/ready                     200 when the model is ready and not draining, else
-//   503 GET  /v2                                  server metadata GET
-//   /v2/models/{name}[/versions/{v}]     model metadata; 503 with the reason when not ready GET
-//   /v2/models/{name}[/versions/{v}]/ready POST /v2/models/{name}[/versions/{v}]/infer
+// - GET /v2/health/live: 200 while the process runs.
+// - GET /v2/health/ready: 200 when the model is ready and not draining, else 503.
+// - GET /v2: server metadata.
+// - GET /v2/models/{name}[/versions/{v}]: model metadata; 503 with the reason when not ready.
+// - GET /v2/models/{name}[/versions/{v}]/ready: model readiness.
+// - POST /v2/models/{name}[/versions/{v}]/infer: inference.
 // Errors are {"error": "..."}: 400 bad JSON, shape or datatype (naming the input and what was
 // expected), 404 unknown model or version, 413 body over the limit (the server's), 503 not ready.
 class OipService {
