@@ -267,8 +267,8 @@ EOF
 aviary-controller at N=${count} ModelDeployments   $(date -u '+%F %H:%M UTC'), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)
 command: bench/controller/run.sh --count ${count} --window ${window}${workers:+ --workers ${workers}}${kube_qps:+ --kube-qps ${kube_qps}}
 
-  all ${count} Succeeded, first revision     ${t1} s after the apply
-  all ${count} promoted the second revision  ${t2} s after the apply
+  all ${count} Succeeded, first revision     ${t1} s from the start of the apply
+  all ${count} promoted the second revision  ${t2} s from the start of the apply
   reconcile p99                       ${p99}
   RSS idle (no objects)               $((rss_idle / 1024)) MiB
   RSS at steady state                 $((rss / 1024)) MiB (peak ${hwm} KiB = $((hwm / 1024)) MiB)    target <= 64 MiB   $(verdict "$((rss <= rss_target_kib))")
