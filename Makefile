@@ -5,10 +5,17 @@ JOBS ?= $(shell nproc)
 SOURCES = $(shell git ls-files --cached --others --exclude-standard -- 'src/*.h' 'src/*.cc' 'tests/*.h' 'tests/*.cc' 'e2e/*.cc' 'bench/*.cc' 'fuzz/*.cc' 2>/dev/null)
 
 .DEFAULT_GOAL := help
-.PHONY: help deps configure build test unit e2e cluster-up cluster-down fmt fmt-check lint clean bench fuzz
+.PHONY: help demo demo-down deps configure build test unit e2e cluster-up cluster-down fmt fmt-check lint clean bench \
+	bench-controller fuzz
 
 help: ## List the targets
-	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-17s %s\n", $$1, $$2}'
+
+demo: ## Roll out a good, then a bad model version on a local control plane, live (minutes warm)
+	@scripts/demo/run.sh
+
+demo-down: ## Stop everything make demo started
+	@scripts/demo/down.sh
 
 deps: ## Install the Debian packages the build needs (idempotent, fast when present)
 	@scripts/install-deps.sh
@@ -49,6 +56,9 @@ lint: fmt-check ## Format check plus the layering rule of DESIGN.md
 
 bench: ## Sidecar vs in-process XGBoost vs MLServer (bench/run.sh; minutes, needs PyPI once)
 	@bench/run.sh
+
+bench-controller: ## The controller at scale: N=1000 ModelDeployments on kwok nodes (RSS, API calls, p99)
+	@bench/controller/run.sh $(if $(N),--count $(N))
 
 fuzz: ## libFuzzer (ASan/UBSan/LSan) over the request parser and the model loader, FUZZ_SECONDS each
 	@fuzz/run.sh

@@ -132,6 +132,12 @@ start_control_plane() {
     return 1
   }
 
+  # AVIARY_KUBE_API_QPS raises the client rate limits of the controller manager (20/s by default) and the
+  # scheduler (50/s), for benchmarks that make thousands of pods (bench/controller).
+  local qps=()
+  [[ -n "${AVIARY_KUBE_API_QPS:-}" ]] &&
+    qps=(--kube-api-qps "${AVIARY_KUBE_API_QPS}" --kube-api-burst "$((AVIARY_KUBE_API_QPS * 2))")
+
   kcm_port="$(free_port)"
   start_process kube-controller-manager "$(bin_path kube-controller-manager)" \
     --kubeconfig "${dir}/kubeconfig" \
@@ -140,13 +146,13 @@ start_control_plane() {
     --service-account-private-key-file "${pki}/sa.key" --root-ca-file "${pki}/ca.crt" \
     --cluster-signing-cert-file "${pki}/ca.crt" --cluster-signing-key-file "${pki}/ca.key" \
     --use-service-account-credentials=false --controllers '*,-nodeipam' \
-    --concurrent-deployment-syncs 5 --concurrent-replicaset-syncs 5
+    --concurrent-deployment-syncs 5 --concurrent-replicaset-syncs 5 "${qps[@]}"
 
   sched_port="$(free_port)"
   start_process kube-scheduler "$(bin_path kube-scheduler)" \
     --kubeconfig "${dir}/kubeconfig" \
     --authentication-kubeconfig "${dir}/kubeconfig" --authorization-kubeconfig "${dir}/kubeconfig" \
-    --bind-address 127.0.0.1 --secure-port "${sched_port}" --leader-elect=false
+    --bind-address 127.0.0.1 --secure-port "${sched_port}" --leader-elect=false "${qps[@]}"
 
   # kwok stands in for the kubelets of the nodes annotated kwok.x-k8s.io/node=fake.
   kwok_port="$(free_port)"
