@@ -11,6 +11,14 @@ namespace {
 
 using kube::Json;
 
+const Json::json_pointer kTemplate("/spec/template");
+
+std::string templateRevision(const Json& deployment) {
+  const Json::json_pointer labels("/spec/template/metadata/labels");
+  if (!deployment.contains(labels) || !deployment.at(labels).is_object()) return "";
+  return deployment.at(labels).value(kRevisionLabel, "");
+}
+
 // Server-side apply of `desired` unless the cached object already carries all of it.
 Status applyIfChanged(const ActContext& context, const kube::ResourceRef& kind, const Json& desired,
                       const ObjectLookup& cached) {
@@ -34,9 +42,32 @@ struct Applier {
   const ActContext& context;
 
   Status operator()(const rollout::EnsureRevision& ensure) const {
-    const Json desired = deploymentFor(context.md, context.spec, ensure.role, ensure.revision,
-                                       ensure.replicas, context.sidecar);
+    AVIARY_ASSIGN_OR_RETURN(const Json desired, deploymentOf(ensure));
     return applyIfChanged(context, kube::resources::kDeployments, desired, context.deployments);
+  }
+
+  // The role's Deployment at `ensure.revision`. The spec describes only its own revision; the pod
+  // template of any other is taken from the Deployment of this ModelDeployment that runs it.
+  Result<Json> deploymentOf(const rollout::EnsureRevision& ensure) const {
+    Json desired = deploymentFor(context.md, context.spec, ensure.role, ensure.revision,
+                                 ensure.replicas, context.sidecar);
+    if (ensure.revision == context.desired_revision) return desired;
+    const Json& meta = context.md.at("metadata");
+    const std::string prefix = meta.value("namespace", "") + "/";
+    for (const rollout::Role role : {rollout::Role::kStable, rollout::Role::kCanary}) {
+      const kube::ObjectPtr live =
+          context.deployments(prefix + roleObjectName(meta.value("name", ""), role));
+      if (!live || templateRevision(*live) != ensure.revision) continue;
+      Json pod = live->at(kTemplate);
+      pod["metadata"]["labels"][kRoleLabel] = roleName(ensure.role);
+      // A template read back carries `creationTimestamp: null`; in an apply patch null deletes.
+      pod["metadata"].erase("creationTimestamp");
+      desired["spec"]["template"] = std::move(pod);
+      return desired;
+    }
+    return fail(ErrorCode::kFailedPrecondition,
+                "revision " + ensure.revision + " is not the spec's (" + context.desired_revision +
+                    ") and no Deployment runs it, so its pod template is unknown");
   }
   Status operator()(const rollout::SetWeight& weight) const {
     if (context.route && context.route->weight == weight.canary_percent) return {};

@@ -24,6 +24,7 @@ struct ActContext {
   kube::KubeClient& kube;
   const kube::Json& md;                  // the ModelDeployment as read
   const api::ModelDeploymentSpec& spec;  // parsed, defaulted
+  const std::string& desired_revision;   // the spec's revision (api::revisionHash)
   router::Router* router;                // nullptr when the provider is unsupported (spec problems)
   const router::RouteTarget& target;
   // What the router reported at the start of this reconcile (nullopt: unread). A weight or mirror
@@ -36,7 +37,11 @@ struct ActContext {
 };
 
 // Applies one action. EnsureRevision: server-side apply (forced: aviary owns the object) of the
-// role's Deployment, skipped when the cached object already has every desired field. SetWeight /
+// role's Deployment, skipped when the cached object already has every desired field. Only the
+// spec's own revision is built from the spec; any other revision (the stable while a canary runs,
+// the stable a rollback keeps) keeps the pod template of the Deployment that already runs it, so
+// a new spec never reaches the stable before it is promoted. A revision neither the spec nor a
+// Deployment has is FailedPrecondition. SetWeight /
 // SetMirror: the router, skipped when the route read at the start already says so. EmitEvent: an
 // Event on the ModelDeployment.
 Status apply(const rollout::Action& action, const ActContext& context);

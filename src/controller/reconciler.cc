@@ -115,16 +115,10 @@ Result<kube::ReconcileResult> Reconciler::reconcileOnce(const std::string& key, 
   world.spec_problems = read.problems;
   const kube::ObjectPtr stable = deps_.deployments(key + "-stable");
   const kube::ObjectPtr canary = deps_.deployments(key + "-canary");
-  const ActContext context{*deps_.kube,
-                           md,
-                           spec,
-                           router,
-                           target,
-                           world.route,
-                           *deps_.events,
-                           deps_.sidecar,
-                           deps_.deployments,
-                           deps_.services};
+  const ActContext context{
+      *deps_.kube,   md,          spec,          world.desired_revision, router,
+      target,        world.route, *deps_.events, deps_.sidecar,          deps_.deployments,
+      deps_.services};
   if (read.problems.empty()) {
     // Spec problems touch nothing: what runs keeps serving until the spec is fixed.
     AVIARY_RETURN_IF_ERROR(ensureServices(context));

@@ -182,7 +182,20 @@ TEST_F(ReconcilerTest, FailingMetricRollsBack) {
   provider_->setDefault(7.0);  // error rate 7 % > max 1
   editSpec([](Json& spec) { spec["model"]["uri"] = "file:///models/churn/v2/model.json"; });
 
-  ASSERT_TRUE(runUntil([](const auto& s) { return phaseIs(s, Phase::kFailed); }));
+  // The spec now names v2, yet the stable must keep serving v1's model all along: the canary is
+  // the only place a new spec runs before promotion.
+  const auto stable_runs_v1 = [this] {
+    const Json args =
+        deployment("churn-stable")["spec"]["template"]["spec"]["containers"][0]["args"];
+    return std::find(args.begin(), args.end(), "--model-uri=file:///models/churn/v1/model.json") !=
+           args.end();
+  };
+  bool stable_kept_v1 = true;
+  ASSERT_TRUE(runUntil([&](const auto& s) {
+    stable_kept_v1 = stable_kept_v1 && stable_runs_v1();
+    return phaseIs(s, Phase::kFailed);
+  }));
+  EXPECT_TRUE(stable_kept_v1);
   EXPECT_EQ(status().stable_revision, v1);
   EXPECT_EQ(router_->state(kKey).weight, 0);
   EXPECT_EQ(revisionOf(deployment("churn-stable")), v1);
