@@ -112,6 +112,15 @@ void Decider::stalledFromHistory() {
       reason = kProgressDeadlineExceeded;
     }
   }
+  if (why == kFailedChecks) {
+    // Name the gates that failed, so the condition alone tells a person (and kstatus tooling)
+    // which metric rolled the revision back.
+    std::vector<std::string> failed;
+    for (const api::MetricResult& result : st().analysis) {
+      if (result.result == api::CheckResult::kFail) failed.push_back(result.name);
+    }
+    if (!failed.empty()) why += ": " + join(failed, ", ");
+  }
   stalled(reason, "rolled back " + shortRev(st().canary_revision) + " (" + why +
                       "); change the spec or retry");
 }

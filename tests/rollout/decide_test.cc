@@ -939,6 +939,19 @@ TEST(DecideTest, RollbackSendsTrafficToStableFirst) {
   });
 }
 
+TEST(DecideTest, RolledBackConditionNamesTheGatesThatFailed) {
+  auto status = rollingBack(0, api::Outcome::kRolledBack, "FailedChecks");
+  status.analysis = {{"error-rate", 7.0, api::CheckResult::kFail, "", at(-1)},
+                     {"latency-p99", 12.0, api::CheckResult::kPass, "", at(-1)}};
+  const Decision d = decide(kSteps, status, bothHealthy(0), at(2));
+  ASSERT_EQ(d.status.phase, Phase::kFailed);
+  const auto* stalled = condition(d.status, "Stalled");
+  ASSERT_NE(stalled, nullptr);
+  EXPECT_NE(stalled->message.find("FailedChecks: error-rate"), std::string::npos)
+      << stalled->message;
+  EXPECT_EQ(stalled->message.find("latency-p99"), std::string::npos) << stalled->message;
+}
+
 TEST(DecideTest, FailedWaitsForANewRevisionOrARetry) {
   // The failed canary's Deployment is kept, scaled to zero.
   const auto after_rollback =
