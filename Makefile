@@ -21,7 +21,10 @@ deps: ## Install the Debian packages the build needs (idempotent, fast when pres
 	@scripts/install-deps.sh
 
 # ccache keys on paths relative to the checkout, so a fresh clone reuses what another clone compiled.
+# With -g ccache would also hash the build folder's absolute path; the clone's own paths are
+# relative already, so leave it out.
 export CCACHE_BASEDIR ?= $(CURDIR)
+export CCACHE_NOHASHDIR ?= 1
 LAUNCHER = $(if $(shell command -v ccache 2>/dev/null),-DCMAKE_CXX_COMPILER_LAUNCHER=ccache,)
 
 configure: deps
