@@ -8,6 +8,7 @@
 #include <cstdlib>
 
 #include "common/hex.h"
+#include "common/utf8.h"
 
 namespace aviary::sidecar {
 namespace {
@@ -338,33 +339,11 @@ Status JsonCursor::appendUnicodeEscape(std::string& out) {
   return {};
 }
 
-// One multi-byte UTF-8 sequence, checked as Unicode's table 3-7 of well-formed sequences says
-// (no overlong forms, no surrogates, nothing above U+10FFFF).
+// One multi-byte UTF-8 sequence, checked by common/utf8.h (Unicode's table 3-7 of well-formed
+// sequences: no overlong forms, no surrogates, nothing above U+10FFFF).
 Status JsonCursor::appendUtf8Sequence(std::string& out) {
-  const auto byte = [&](std::size_t i) -> unsigned {
-    return pos_ + i < text_.size() ? static_cast<unsigned char>(text_[pos_ + i]) : 0u;
-  };
-  const unsigned lead = byte(0);
-  std::size_t length = 0;
-  unsigned low = 0x80;
-  unsigned high = 0xBF;  // range of the second byte
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3;
-    if (lead == 0xE0) low = 0xA0;
-    if (lead == 0xED) high = 0x9F;
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4;
-    if (lead == 0xF0) low = 0x90;
-    if (lead == 0xF4) high = 0x8F;
-  } else {
-    return syntaxError("invalid UTF-8 in string");
-  }
-  if (byte(1) < low || byte(1) > high) return syntaxError("invalid UTF-8 in string");
-  for (std::size_t i = 2; i < length; ++i) {
-    if (byte(i) < 0x80 || byte(i) > 0xBF) return syntaxError("invalid UTF-8 in string");
-  }
+  const std::size_t length = utf8SequenceLength(text_, pos_);
+  if (length == 0) return syntaxError("invalid UTF-8 in string");
   out.append(text_.substr(pos_, length));
   pos_ += length;
   return {};
