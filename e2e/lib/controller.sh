@@ -143,14 +143,14 @@ cond() { printf '(.status.conditions // [] | map(select(.type == "%s")) | .[0])'
 
 # md_manifest NAME [--provider replicas|gatewayAPI] [--version V] [--model DIR] [--replicas N]
 #             [--steps FLOW] [--metrics FLOW] [--interval D] [--failure-limit N] [--no-data hold|fail]
-#             [--deadline S] [--no-reference]
+#             [--deadline S] [--scale-down-delay D] [--no-reference]
 # Prints a ModelDeployment of the churn model: file:///models/DIR/model.json (default churn/v1), the churn
-# reference profile and the group input region (unless --no-reference), scaleDownDelay 2s. STEPS and
+# reference profile and the group input region (unless --no-reference), scaleDownDelay 2s unless given. STEPS and
 # METRICS are YAML flow sequences. Defaults: replicas 1 (2 with the replicas provider, which splits by pods),
 # steps 30 %, pause 2s, 60 %; one gate, errorRate at most 5 %; analysis every 5s, failureLimit 1.
 md_manifest() {
   local name="$1" provider=replicas version=1 model=churn/v1 replicas="" interval=5s failure_limit=1
-  local no_data=hold deadline=600 reference=1
+  local no_data=hold deadline=600 reference=1 scale_down_delay=2s
   local steps='[{setWeight: 30}, {pause: {duration: 2s}}, {setWeight: 60}]'
   local metrics='[{name: error-rate, builtin: errorRate, max: 5}]'
   shift
@@ -166,6 +166,7 @@ md_manifest() {
     --failure-limit) failure_limit="$2" ;;
     --no-data) no_data="$2" ;;
     --deadline) deadline="$2" ;;
+    --scale-down-delay) scale_down_delay="$2" ;;
     --no-reference)
       reference=0
       shift
@@ -193,7 +194,7 @@ spec:
   traffic: ${traffic}
   strategy:
     steps: ${steps}
-    scaleDownDelay: 2s
+    scaleDownDelay: ${scale_down_delay}
   analysis:
     interval: ${interval}
     failureLimit: ${failure_limit}

@@ -204,6 +204,27 @@ TEST_F(ReconcilerTest, FailingMetricRollsBack) {
   EXPECT_EQ(status().history.back().outcome, api::Outcome::kRolledBack);
 }
 
+TEST_F(ReconcilerTest, AbortAfterTheStableTookTheNewRevisionRestoresTheOldTemplate) {
+  create(modelDeployment());
+  ASSERT_TRUE(runUntil([](const auto& s) { return phaseIs(s, Phase::kSucceeded); }));
+  const std::string v1 = status().stable_revision;
+  const Json v1_template = deployment("churn-stable")["spec"]["template"];
+  editSpec([](Json& spec) { spec["model"]["uri"] = "file:///models/churn/v2/model.json"; });
+  // Promoting with a mesh: the stable runs v2 and the canary waits out scaleDownDelay.
+  ASSERT_TRUE(runUntil([&](const auto& s) {
+    return phaseIs(s, Phase::kPromoting) && revisionOf(deployment("churn-stable")) != v1;
+  }));
+  ASSERT_TRUE(kube_->patchStatus(res::kModelDeployments.in("ml").named("churn"),
+                                 kube::PatchType::kMerge,
+                                 Json{{"status", {{"requests", {{"abort", true}}}}}}));
+
+  ASSERT_TRUE(runUntil([](const auto& s) { return phaseIs(s, Phase::kFailed); }));
+  EXPECT_EQ(status().stable_revision, v1);
+  const Json stable_template = deployment("churn-stable")["spec"]["template"];
+  EXPECT_EQ(stable_template, v1_template);  // the sidecar's args name v1's model again
+  EXPECT_EQ(status().history.back().outcome, api::Outcome::kAborted);
+}
+
 TEST_F(ReconcilerTest, InvalidSpecIsRecordedAndNothingElseIsWritten) {
   Json object = modelDeployment();
   object["spec"]["strategy"]["steps"][0]["setWeight"] = 140;
