@@ -1,6 +1,7 @@
 #include "controller/controller_metrics.h"
 
 #include "api/names.h"
+#include "kube/request_path.h"
 
 namespace aviary::controller {
 namespace {
@@ -35,7 +36,12 @@ ControllerMetrics::ControllerMetrics(prometheus::Registry& registry)
       analysis_(prometheus::BuildCounter()
                     .Name("aviary_controller_analysis_results_total")
                     .Help("Analysis gate results, by metric and result")
-                    .Register(registry)) {}
+                    .Register(registry)),
+      kube_requests_(prometheus::BuildCounter()
+                         .Name("aviary_controller_kube_requests_total")
+                         .Help("Answers of the API server to this process, by verb, resource "
+                               "and HTTP code")
+                         .Register(registry)) {}
 
 void ControllerMetrics::observeReconcile(std::chrono::duration<double> took, bool ok) {
   reconcile_duration_.Add({{"result", ok ? "success" : "error"}}, kReconcileBuckets)
@@ -61,6 +67,16 @@ void ControllerMetrics::countOutcome(const api::HistoryEntry& entry) {
 
 void ControllerMetrics::countAnalysis(const api::MetricResult& result) {
   analysis_.Add({{"metric", result.name}, {"result", std::string(api::enumName(result.result))}})
+      .Increment();
+}
+
+void ControllerMetrics::countKubeRequest(std::string_view method, std::string_view target,
+                                         int status) {
+  kube::RequestKind kind = kube::requestKindOf(method, target);
+  kube_requests_
+      .Add({{"verb", std::move(kind.verb)},
+            {"resource", std::move(kind.resource)},
+            {"code", std::to_string(status)}})
       .Increment();
 }
 

@@ -10,6 +10,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <string_view>
 
 #include "api/status.h"
 
@@ -26,6 +27,10 @@ class ControllerMetrics {
   void setRollouts(const std::map<std::string, int>& counts);
   void countOutcome(const api::HistoryEntry& entry);
   void countAnalysis(const api::MetricResult& result);
+  // One answer of the API server to this process (kube::RestClient's request observer), as
+  // aviary_controller_kube_requests_total{verb, resource, code}: what aviary itself costs the
+  // API server, apart from every other client.
+  void countKubeRequest(std::string_view method, std::string_view target, int status);
 
  private:
   prometheus::Family<prometheus::Histogram>& reconcile_duration_;
@@ -34,6 +39,7 @@ class ControllerMetrics {
   prometheus::Family<prometheus::Counter>& promotions_;
   prometheus::Family<prometheus::Counter>& rollbacks_;
   prometheus::Family<prometheus::Counter>& analysis_;
+  prometheus::Family<prometheus::Counter>& kube_requests_;
   std::mutex mutex_;  // prometheus-cpp's Family::Add is thread-safe; this guards the phase set
 };
 

@@ -81,6 +81,11 @@ Result<std::unique_ptr<OperatorApp>> OperatorApp::create(const OperatorConfig& c
   parts->config = config;
   AVIARY_ASSIGN_OR_RETURN(const kube::RestConfig rest, restConfig(config));
   AVIARY_ASSIGN_OR_RETURN(parts->kube, kube::RestClient::create(rest));
+  auto metrics = std::make_shared<controller::ControllerMetrics>(*parts->registry);
+  auto count_request = [metrics](std::string_view method, std::string_view target, int status) {
+    metrics->countKubeRequest(method, target, status);
+  };
+  parts->kube->setRequestObserver(count_request);
   AVIARY_ASSIGN_OR_RETURN(parts->providers, Providers::create(config, parts->kube));
 
   const std::string identity = hostname() + "-" + randomSuffix();
@@ -97,11 +102,11 @@ Result<std::unique_ptr<OperatorApp>> OperatorApp::create(const OperatorConfig& c
                      .extra_args = config.sidecar_extra_args};
   parts->controller = std::make_unique<controller::Controller>(
       parts->kube, options, parts->providers->routers(), parts->providers->metricProviders(),
-      parts->events, parts->clock,
-      std::make_shared<controller::ControllerMetrics>(*parts->registry));
+      parts->events, parts->clock, metrics);
 
   if (config.leader_elect) {
     AVIARY_ASSIGN_OR_RETURN(parts->lease_kube, kube::RestClient::create(rest));
+    parts->lease_kube->setRequestObserver(count_request);
     kube::LeaderElectionConfig election;
     election.lease_namespace = leaseNamespace(config);
     election.lease_name = config.leader_election_id;
