@@ -292,6 +292,7 @@ command: bench/controller/run.sh --count ${count} --window ${window}${workers:+ 
   every client's writes in the window ${writes_all} (nodes and leases excluded; the controller manager's work shows here)
   reads of aviary.dev / object / min  ${r_per} (${reads} GET+LIST in ${window} s, every client)
 
+  aviary's requests since it started  $(awk '{ s += $3 } END { print s + 0 }' <<<"${aviary_after}") (its writes: $(awk '$1 ~ /^(POST|PUT|PATCH|DELETE)$/ { s += $3 } END { print s + 0 }' <<<"${aviary_after}"))
   aviary's requests in the quiet window (verb, resource, count):
 $(sed 's/^/    /' <<<"${aviary_delta:-none}")
   every client's requests in the quiet window (verb, resource, count):
