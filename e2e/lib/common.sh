@@ -41,11 +41,15 @@ progress_while() {
   wait "${pid}"
 }
 
-# A free TCP port on 127.0.0.1, not among those this test bed already handed out.
+# A free TCP port on 127.0.0.1, not among those this test bed already handed out. Taken below the kernel's
+# ephemeral range, so no outgoing connection (to the API server, a scrape) can hold it between this check
+# and the server's bind.
 free_port() {
-  local port
+  local port low
+  read -r low _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || low=32768
+  ((low > 12000)) || low=32768
   for _ in $(seq 1 200); do
-    port=$((20000 + RANDOM % 30000))
+    port=$((10000 + RANDOM % (low - 10000)))
     if ! (echo >/dev/tcp/127.0.0.1/"${port}") 2>/dev/null &&
       ! grep -qx "${port}" "${AVIARY_CLUSTER_DIR}/ports" 2>/dev/null; then
       echo "${port}" >>"${AVIARY_CLUSTER_DIR}/ports"
