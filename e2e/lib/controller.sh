@@ -355,6 +355,17 @@ scenario_exit() {
   exit "${rc}"
 }
 
+# scenario_start NS NAME PROVIDER [MANIFEST_ARGS...]: how a controller scenario opens. The shared controller
+# runs (first: it finalizes what a previous run left in NS), NS is fresh, a failure dumps what the scenario
+# saw, the first revision is Succeeded (first_rollout: REV1) and status changes are recorded.
+scenario_start() {
+  controller_ensure
+  fresh_namespace "$1"
+  on_failure "$1" "$2"
+  first_rollout "$@"
+  md_record "$1" "$2" "${STATUS_LOG}"
+}
+
 # first_rollout NS NAME PROVIDER [MANIFEST_ARGS...]: the ModelDeployment's first revision (churn v1 unless
 # the arguments say otherwise) applied and Succeeded, its pods scraped by Prometheus; for gatewayAPI the
 # user's HTTPRoute first. Sets REV1 to its revision.

@@ -23,13 +23,9 @@ stable_runs() {
     [[ -z "$(pods_of "${ns}" "aviary.dev/role=stable,aviary.dev/revision!=$1")" ]]
 }
 
-controller_ensure
-fresh_namespace "${ns}"
-on_failure "${ns}" "${name}"
-first_rollout "${ns}" "${name}" "${provider}" "${args[@]}"
+scenario_start "${ns}" "${name}" "${provider}" "${args[@]}"
 v1="${REV1}"
 v1_uri="$(stable_model_uri)"
-md_record "${ns}" "${name}" "${STATUS_LOG}"
 new_revision "${ns}" "${name}" "${provider}" --version 2 --model churn/v2 "${args[@]}" --steps '[{pause: {duration: 1h}}]'
 v2="${REV2}"
 
