@@ -80,9 +80,10 @@ rounds seen while watching (one point per analysis round, "·" for a round witho
 start afresh when the canary revision changes. Without --watch a sparkline has one point.
 )";
     case Command::kPromote:
-      return R"(Finishes the current step: a setWeight step moves on without waiting for its analysis
-round, a pause (timed or indefinite) ends. Promoting a rollout paused by request resumes it.
-With --full every remaining step is skipped and the canary is promoted now.
+      return R"(Finishes the current step now: a setWeight step moves on without waiting for its gate, a
+pause (timed or indefinite) ends, the shadow stage ends and step 0 starts. Promoting a rollout
+paused by request resumes it. With --full the shadow stage, every remaining step and the gates
+are skipped and the canary is promoted now.
 
 Writes status.requests.promote = "step" or "full".
 
