@@ -78,6 +78,20 @@ expect 0 "Paused (by request)"
 log "status:"$'\n'"${OUT}"
 ka -n "${ns}" pause "${name}"
 expect 1 "pause ${ns}/${name}: it is already paused by request"
+# On a terminal (script(1) gives it one, 80x30): the view is redrawn in place, coloured, cut to the width.
+set +o errexit
+screen="$(script -qec "stty cols 80 rows 30; kubectl aviary -n ${ns} status ${name} -w --timeout 3s" /dev/null)"
+RC=$?
+set -o errexit
+((RC == 4)) || fail "status --watch on a terminal: expected exit 4 after --timeout 3s, got ${RC}: ${screen}"
+[[ "${screen}" == *$'\e[1;33mPaused (by request)'* ]] || fail "no coloured phase on the terminal: ${screen}"
+grep -q $'\e\[[0-9]*F' <<<"${screen}" || fail "status --watch on a terminal did not redraw in place: ${screen}"
+wide="$(python3 -c 'import re, sys
+for line in sys.stdin.buffer.read().decode().splitlines():
+    visible = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", line).rstrip("\r")
+    if len(visible) > 80:
+        print(visible)' <<<"${screen}")"
+[[ -z "${wide}" ]] || fail "lines wider than the terminal: ${wide}"
 ka -n "${ns}" resume "${name}"
 expect 0 "resume requested"
 md_wait 30 "${ns}" "${name}" "resumed" '.status.phase == "Progressing" and (.status.pausedByUser // false) == false'
