@@ -21,8 +21,6 @@ using kube::ResourceRef;
 // field selectors on the object they are about.
 const ResourceRef kCoreEvents{"", "v1", "events", "", ""};
 
-constexpr std::size_t kFooterLines = 1;
-
 // The API's answer, said in terms of the object the user named.
 Error explain(const Error& error, const std::string& ns, const std::string& name) {
   if (error.code == ErrorCode::kNotFound) {
