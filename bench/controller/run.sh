@@ -248,8 +248,17 @@ EOF
     die "not all ${count} promoted the second revision within ${settle_timeout} s"
   t2=$((SECONDS - t0))
 
-  # Steady state: let the last writes (status, events) land, then a window in which nothing here polls.
-  sleep 10
+  # Steady state: aviary's last writes (status, event series counts, which go out up to 30 s after the
+  # event) have landed once it has written nothing for 40 s; then a window in which nothing here polls.
+  local writes_now writes_then quiet_since=${SECONDS} settle_deadline=$((SECONDS + 600))
+  writes_then="$(aviary_request_counts | awk '$1 ~ /^(POST|PUT|PATCH|DELETE)$/ && $2 !~ /^leases/ { s += $3 } END { print s + 0 }')"
+  while ((SECONDS - quiet_since < 40 && SECONDS < settle_deadline)); do
+    sleep 5
+    writes_now="$(aviary_request_counts | awk '$1 ~ /^(POST|PUT|PATCH|DELETE)$/ && $2 !~ /^leases/ { s += $3 } END { print s + 0 }')"
+    [[ "${writes_now}" == "${writes_then}" ]] || quiet_since=${SECONDS}
+    writes_then="${writes_now}"
+  done
+  log "aviary quiet for 40 s; settling took $((SECONDS - t0 - t2)) s after the last Succeeded"
   local before after
   local aviary_before aviary_after
   before="$(apiserver_metrics | request_counts)" aviary_before="$(aviary_request_counts)"
