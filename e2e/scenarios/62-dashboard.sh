@@ -19,7 +19,7 @@ rules="${REPO_ROOT}/deploy/prometheus"
 
 command -v promtool >/dev/null || fail "promtool is not installed (Debian package prometheus)"
 promtool check rules "${rules}/aviary-alerts.yaml" >&2 || fail "promtool check rules failed"
-(cd "${rules}" && promtool test rules aviary-alerts_test.yaml) >&2 || fail "promtool test rules failed"
+promtool test rules "${rules}/aviary-alerts_test.yaml" >&2 || fail "promtool test rules failed"
 
 # dashboard_queries: "WHAT<TAB>PROMQL" for every panel target and every template variable, with the
 # variables set to this scenario's ModelDeployment and label_values(M, L) written as the query Grafana sends.
