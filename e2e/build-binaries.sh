@@ -109,6 +109,9 @@ build_argocd_lua() {
   progress_while $! "argocd-lua ${ARGOCD_VERSION}"
   mkdir -p "${out}"
   mv "${work}/bin/argocd-lua" "${out}/"
+  # Builds of earlier versions of main.go (68 MB each) are of no further use.
+  find "$(dirname "${out}")" -mindepth 1 -maxdepth 1 -name "${ARGOCD_VERSION}-*" \
+    ! -name "$(basename "${out}")" ! -name "$(basename "${out}").build" -exec rm -rf {} +
   log "argocd-lua ${ARGOCD_VERSION}: built in $((SECONDS - start))s"
 }
 
