@@ -1,5 +1,8 @@
 #include "controller/controller_metrics.h"
 
+#include <initializer_list>
+#include <utility>
+
 #include "api/names.h"
 #include "rollout/reasons.h"
 
@@ -25,6 +28,20 @@ using Json = nlohmann::json;
 std::string text(const Json& object, const char* key) {
   const auto it = object.find(key);
   return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// object[key] without a copy (the spec carries a whole pod template), or an empty value.
+const Json& child(const Json& object, const char* key) {
+  static const Json kNull;
+  const auto it = object.find(key);
+  return it == object.end() ? kNull : *it;
+}
+
+// The elements of an array member, or none.
+const Json::array_t& items(const Json& object, const char* key) {
+  static const Json::array_t kNone;
+  const Json& value = child(object, key);
+  return value.is_array() ? value.get_ref<const Json::array_t&>() : kNone;
 }
 
 }  // namespace
@@ -117,9 +134,8 @@ void ControllerMetrics::setRolloutsFrom(
   std::map<prometheus::Labels, double> phases, weights, conditions, values, thresholds;
   for (const auto& md : model_deployments) {
     if (!md || !md->is_object()) continue;
-    const Json metadata = md->value("metadata", Json::object());
-    const Json status = md->value("status", Json::object());
-    const Json spec = md->value("spec", Json::object());
+    const Json& metadata = child(*md, "metadata");
+    const Json& status = child(*md, "status");
     const prometheus::Labels id = {{"namespace", text(metadata, "namespace")},
                                    {"name", text(metadata, "name")}};
     auto with = [&id](std::initializer_list<std::pair<const std::string, std::string>> more) {
@@ -131,27 +147,27 @@ void ControllerMetrics::setRolloutsFrom(
     if (phase.empty()) phase = "Initializing";
     counts[phase] += 1;
     phases[with({{"phase", phase}})] = 1;
-    const Json weight = status.value("canaryWeight", Json(0));
+    const Json& weight = child(status, "canaryWeight");
     weights[id] = weight.is_number() ? weight.get<double>() : 0;
-    for (const Json& c : status.value("conditions", Json::array())) {
+    for (const Json& c : items(status, "conditions")) {
       if (!c.is_object()) continue;
       conditions[with({{"type", text(c, "type")},
                        {"status", text(c, "status")},
                        {"reason", text(c, "reason")}})] = 1;
     }
+    // The analysis measured the canary; once promoted there is none, and its values go.
     const std::string revision = text(status, "canaryRevision");
-    for (const Json& r : status.value("analysis", Json::array())) {
-      if (!r.is_object() || !r.contains("value") || !r["value"].is_number()) continue;
-      values[with({{"revision", revision}, {"metric", text(r, "name")}})] =
-          r["value"].get<double>();
+    for (const Json& r : items(status, "analysis")) {
+      const Json& value = child(r, "value");
+      if (revision.empty() || !value.is_number()) continue;
+      values[with({{"revision", revision}, {"metric", text(r, "name")}})] = value.get<double>();
     }
-    const Json analysis = spec.value("analysis", Json::object());
-    for (const Json& m : analysis.value("metrics", Json::array())) {
+    for (const Json& m : items(child(child(*md, "spec"), "analysis"), "metrics")) {
       if (!m.is_object()) continue;
       for (const char* bound : {"max", "min"}) {
-        if (m.contains(bound) && m[bound].is_number()) {
-          thresholds[with({{"metric", text(m, "name")}, {"bound", bound}})] =
-              m[bound].get<double>();
+        const Json& limit = child(m, bound);
+        if (limit.is_number()) {
+          thresholds[with({{"metric", text(m, "name")}, {"bound", bound}})] = limit.get<double>();
         }
       }
     }

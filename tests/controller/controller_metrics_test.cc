@@ -78,6 +78,21 @@ TEST(ControllerMetricsTest, DropsTheSeriesOfAPhaseLeftAndOfAModelDeploymentGone)
   EXPECT_TRUE(has(text, R"(aviary_controller_canary_weight{name="churn",namespace="ml"} 0)"));
 }
 
+TEST(ControllerMetricsTest, DropsGateValuesOncePromotedAsThereIsNoCanaryLeft) {
+  prometheus::Registry registry;
+  ControllerMetrics metrics(registry);
+  metrics.setRolloutsFrom({md("churn", "Paused", 50)});
+  ASSERT_NE(scrape(registry).find("aviary_controller_analysis_value{"), std::string::npos);
+  Json promoted = *md("churn", "Succeeded", 0);
+  promoted["status"].erase("canaryRevision");
+  metrics.setRolloutsFrom({std::make_shared<const Json>(promoted)});
+  const std::string text = scrape(registry);
+  EXPECT_EQ(text.find("aviary_controller_analysis_value{"), std::string::npos) << text;
+  EXPECT_TRUE(has(
+      text,
+      R"(aviary_controller_analysis_threshold{bound="max",metric="errorRate",name="churn",namespace="ml"} 5)"));
+}
+
 TEST(ControllerMetricsTest, RollbackCountersStartAtZeroSoTheFirstRollbackIsAnIncrease) {
   prometheus::Registry registry;
   ControllerMetrics metrics(registry);
