@@ -26,9 +26,13 @@ bin_path() {
   etcd) echo "$(cache_dir etcd "${ETCD_VERSION}")/etcd" ;;
   kwok) echo "$(cache_dir kwok "${KWOK_VERSION}")/kwok" ;;
   helm) echo "$(cache_dir helm "${HELM_VERSION}")/helm" ;;
+  argocd-lua) echo "$(cache_dir argocd-lua "${ARGOCD_VERSION}-$(argocd_lua_hash)")/argocd-lua" ;;
   *) die "unknown binary $1" ;;
   esac
 }
+
+# The cache key of e2e/tools/argocd-lua's source, so that an edit rebuilds the tool.
+argocd_lua_hash() { sha256sum "${E2E_DIR}/tools/argocd-lua/main.go" | cut -c1-12; }
 
 # Prints a line every 30 s while PID runs, so a long cold build shows it is alive; returns PID's status.
 progress_while() {

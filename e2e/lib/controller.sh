@@ -45,6 +45,11 @@ controller_start() {
     process_alive_or_dump "${CONTROLLER}" || true
     fail "aviary-controller did not become ready on 127.0.0.1:${port}"
   }
+  # Prometheus scrapes it as job aviary-controller (dataplane/prometheus.sh).
+  local targets="${AVIARY_CLUSTER_DIR}/controller/targets"
+  mkdir -p "${targets}"
+  echo "[{\"targets\": [\"127.0.0.1:${port}\"], \"labels\": {}}]" >"${targets}/aviary-controller.json.tmp"
+  mv "${targets}/aviary-controller.json.tmp" "${targets}/aviary-controller.json"
   log "aviary-controller ready (pid $(cat "${AVIARY_CLUSTER_DIR}/pids/${CONTROLLER}"), $(controller_url))"
 }
 
