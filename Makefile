@@ -54,8 +54,9 @@ fmt: ## Format the C++ sources in place
 fmt-check: ## Fail if any C++ source is not formatted
 	@clang-format --dry-run --Werror $(SOURCES)
 
-lint: fmt-check ## Format check plus the layering rule of DESIGN.md
+lint: fmt-check ## Format check, the layering rule of DESIGN.md, the chart's CRDs the same as crds/
 	@scripts/check-layering.sh
+	@scripts/check-chart-crds.sh
 
 bench: ## Sidecar vs in-process XGBoost vs MLServer (bench/run.sh; minutes, needs PyPI once)
 	@bench/run.sh
