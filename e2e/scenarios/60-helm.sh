@@ -16,7 +16,9 @@
 #   ClusterRole (can-i again, per namespace), two controllers of which one leads and the other takes
 #   over, and a second rollout under the Roles;
 # - `helm uninstall`: no object labelled with the release is left anywhere in the cluster. The CRD stays
-#   (Helm never deletes CRDs, by design); it is the only aviary-labelled object left.
+#   (Helm never deletes CRDs, by design); it is the only aviary-labelled object left;
+# - deploy/kubernetes/aviary.yaml, the install with kubectl apply, is what the chart renders; it
+#   applies (the Deployment becomes Available) and `kubectl delete -f` removes all of it.
 # shellcheck source=e2e/lib/scenario.sh
 source "$(dirname "$0")/../lib/scenario.sh"
 # shellcheck source=e2e/lib/controller.sh
@@ -364,3 +366,16 @@ left="$(kc get "${namespaced}" -n "${SYSTEM_NS}" -o name 2>/dev/null |
 [[ -z "${left}" ]] || fail "helm uninstall left objects in ${SYSTEM_NS}:"$'\n'"${left}"
 log "nothing of the release is left; the CRD modeldeployments.aviary.dev stays, as Helm keeps CRDs by design"
 kc delete namespace "${NS}" "${SYSTEM_NS}" --wait=false >/dev/null
+
+# ---------------------------------------------------------------------------------------------------
+# The install without Helm: the committed manifest is what the chart renders, applies, and deletes cleanly.
+manifest="${REPO_ROOT}/deploy/kubernetes/aviary.yaml"
+log "kubectl apply -f deploy/kubernetes/aviary.yaml"
+HELM="$(bin_path helm)" "${REPO_ROOT}/scripts/render-install-manifest.sh" --check >&2
+kc apply -f "${manifest}" >/dev/null
+kc wait -n aviary-system deployment/aviary --for condition=Available --timeout 90s >/dev/null
+kc get validatingadmissionpolicy/aviary-status clusterrole/aviary -o name >/dev/null
+kc delete -f "${manifest}" --wait --timeout 90s >/dev/null
+left="$(kc get "${kinds}" -A -l "app.kubernetes.io/instance=${RELEASE}" -o name 2>/dev/null)"
+[[ -z "${left}" ]] || fail "kubectl delete -f left objects of the manifest:"$'\n'"${left}"
+log "the manifest installed a controller that became Available; kubectl delete -f removed all of it"
