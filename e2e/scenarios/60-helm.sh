@@ -84,7 +84,7 @@ expect_grants() {
 
 # ---------------------------------------------------------------------------------------------------
 log "helm lint and helm template"
-"${REPO_ROOT}/scripts/check-chart-crds.sh" >&2
+"${REPO_ROOT}/scripts/check-chart-copies.sh" >&2
 helm_ lint --strict "${CHART}" >/dev/null || fail "helm lint --strict: $(helm_ lint --strict "${CHART}" 2>&1)"
 helm_ lint --strict "${CHART}" --set 'watchNamespaces={a,b}' --set replicaCount=2 \
   --set podDisruptionBudget.enabled=true --set serviceMonitor.enabled=true >/dev/null ||
