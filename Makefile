@@ -54,8 +54,10 @@ fmt: ## Format the C++ sources in place
 fmt-check: ## Fail if any C++ source is not formatted
 	@clang-format --dry-run --Werror $(SOURCES)
 
-lint: fmt-check ## Format check plus the layering rule of DESIGN.md
+lint: fmt-check ## Format check, layering rule (DESIGN.md), the chart's copies and values table in sync
 	@scripts/check-layering.sh
+	@scripts/check-chart-copies.sh
+	@scripts/chart-values-table.sh --check
 
 bench: ## Sidecar vs in-process XGBoost vs MLServer (bench/run.sh; minutes, needs PyPI once)
 	@bench/run.sh
