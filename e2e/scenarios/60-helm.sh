@@ -45,7 +45,8 @@ as_json() { kc create --dry-run=client -o json -f -; }
 # the informers list and watch ModelDeployments, and the Deployments and Services labelled
 # app.kubernetes.io/managed-by=aviary; get re-reads a ModelDeployment after a Conflict; update is the
 # finalizer; status is a PUT; finalizers: blockOwnerDeletion in the owned objects' ownerReferences;
-# server-side apply patches (and creates) Deployments and Services; events.k8s.io Events are created and
+# server-side apply patches (and creates) Deployments and Services; ReplicaSets are listed for an old
+# stable's template after an abort during promotion; events.k8s.io Events are created and
 # their series patched; the gatewayAPI router gets and merge-patches the HTTPRoute; leader election
 # reads and renews the chart's one Lease.
 WORKLOAD_GRANTS='deployments.apps [] [] [list watch create patch]
@@ -54,6 +55,7 @@ httproutes.gateway.networking.k8s.io [] [] [get patch]
 modeldeployments.aviary.dev [] [] [get list watch update]
 modeldeployments.aviary.dev/finalizers [] [] [update]
 modeldeployments.aviary.dev/status [] [] [update]
+replicasets.apps [] [] [list]
 services [] [] [list watch create patch]'
 LEASE_GRANT='leases.coordination.k8s.io [] [aviary-controller] [get update]'
 

@@ -76,6 +76,12 @@ src/kube (kube/resource.h lists every resource the controller names).
 - apiGroups: [apps]
   resources: [deployments]
   verbs: [list, watch, create, patch]
+# ReplicaSets of those Deployments: listed (by the labels aviary.dev/modeldeployment and
+# aviary.dev/revision) only when a rollback follows a promotion that had begun, to take the old
+# stable's pod template back from its ReplicaSet.
+- apiGroups: [apps]
+  resources: [replicasets]
+  verbs: [list]
 # The <md>, <md>-stable and <md>-canary Services: the same informer and server-side apply.
 - apiGroups: [""]
   resources: [services]
