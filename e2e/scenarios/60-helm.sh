@@ -158,7 +158,13 @@ refused "leaderElection.enabled" --set replicaCount=2 --set leaderElection.enabl
 refused "replicaCount" --set replicaCount=two
 refused "additional properties" --set replicaCont=2
 refused "/logging/format" --set logging.format=xml
-refused "prometheusRule.enabled: no rule groups" --set prometheusRule.enabled=true
+# prometheusRule.enabled alone: the chart's copy of deploy/prometheus/aviary-alerts.yaml, every alert of it.
+want_alerts="$(grep -E '^ *- alert:' "${REPO_ROOT}/deploy/prometheus/aviary-alerts.yaml" | awk '{print $3}' | sort | tr '\n' ' ')"
+got_alerts="$(render --set prometheusRule.enabled=true --show-only templates/prometheusrule.yaml |
+  grep -E '^ *- alert:' | awk '{print $3}' | sort | tr '\n' ' ')"
+[[ -n "${want_alerts// /}" && "${got_alerts}" == "${want_alerts}" ]] ||
+  fail "prometheusRule.enabled renders alerts [${got_alerts}], deploy/prometheus has [${want_alerts}]"
+log "prometheusRule.enabled renders the alerts of deploy/prometheus: ${got_alerts}"
 
 # ---------------------------------------------------------------------------------------------------
 # The shared controller of scenarios 50-55 (admin certificate) would reconcile this scenario's
