@@ -16,8 +16,10 @@ flags=(-std=c++2b -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recov
 protocol=(src/sidecar/protocol/json_cursor.cc src/sidecar/protocol/binary_tensor.cc
           src/sidecar/protocol/infer_request.cc src/sidecar/protocol/batch.cc
           src/sidecar/protocol/infer_response.cc)
+xgboost=(src/sidecar/runtime/xgboost/document.cc src/sidecar/runtime/xgboost/model_reader.cc
+         src/sidecar/runtime/xgboost/objective.cc src/sidecar/runtime/xgboost/tree_ensemble.cc)
 loader=(src/sidecar/loader/guarded_load.cc src/sidecar/runtime/factory.cc
-        src/sidecar/runtime/xgboost_runtime.cc)
+        src/sidecar/runtime/xgboost_runtime.cc "${xgboost[@]}")
 
 build() {  # name sources... -- libs...
   local name=$1; shift
@@ -30,7 +32,7 @@ build() {  # name sources... -- libs...
   clang++-16 "${flags[@]}" "$@" -o "$out/$name"
 }
 build infer_request_fuzzer fuzz/infer_request_fuzzer.cc "${protocol[@]}" -lfmt
-build model_loader_fuzzer fuzz/model_loader_fuzzer.cc "${loader[@]}" -lfmt -lxgboost
+build model_loader_fuzzer fuzz/model_loader_fuzzer.cc "${loader[@]}" -lfmt
 
 mkdir -p "$out/corpus/request" "$out/corpus/model"
 cp fuzz/seeds/request/* "$out/corpus/request/"
