@@ -12,6 +12,8 @@ namespace {
 
 // Rows evaluated together: their margins stay in L1 while the trees stream past.
 constexpr std::size_t kBlockRows = 64;
+// Walks in lockstep (see walk()).
+constexpr std::size_t kLanes = 8;
 
 // xgboost's bound on a category: larger values and negative ones are not categories and go left.
 constexpr float kCategoryLimit = 16777216.0f;
@@ -40,6 +42,7 @@ Status TreeEnsemble::addTree(const Tree& tree, bool dart, float weight, std::siz
   };
   const auto first = static_cast<std::uint32_t>(nodes_.size());
   roots_.push_back(first);
+  std::size_t depth = 0;
   std::vector<std::uint8_t> reached(tree.size(), 0);
   std::deque<Pending> pending{{0, first, 0}};
   reached[0] = 1;
@@ -53,6 +56,8 @@ Status TreeEnsemble::addTree(const Tree& tree, bool dart, float weight, std::siz
       // dart adds each tree's prediction, 0 + leaf, times the tree's weight; gbtree the leaf.
       node.value = dart ? (0.0f + tree.value[source]) * weight : tree.value[source];
       node.feature = kLeaf;
+      node.left = at.slot;  // a leaf steps to itself (see accumulateBlock)
+      depth = std::max(depth, at.depth);
     } else {
       if (at.depth + 1 > kMaxTreeDepth) {
         return fail(ErrorCode::kInvalidArgument,
@@ -85,11 +90,11 @@ Status TreeEnsemble::addTree(const Tree& tree, bool dart, float weight, std::siz
     }
     nodes_[at.slot] = node;
   }
+  depths_.push_back(static_cast<std::uint32_t>(depth));
   return {};
 }
 
-inline bool TreeEnsemble::goesRight(const Node& node, float x) const {
-  if (!(node.feature & kCategorical)) return !(x < node.value);
+bool TreeEnsemble::categoryGoesRight(const Node& node, float x) const {
   // As xgboost decides: a value that is not a category, or beyond the set's words, goes left.
   if (x < 0.0f || x >= kCategoryLimit) return false;
   const auto category = static_cast<std::uint32_t>(x);
@@ -99,25 +104,86 @@ inline bool TreeEnsemble::goesRight(const Node& node, float x) const {
   return (category_words_[set.begin + word] >> (category % 32)) & 1u;
 }
 
+inline std::uint32_t TreeEnsemble::next(std::uint32_t at, const float* row) const {
+  const Node& node = nodes_[at];
+  const std::uint32_t feature = node.feature;
+  const float x = row[feature & kFeatureMask];
+  std::uint32_t right;
+  if (feature & kCategorical) [[unlikely]] {
+    right =
+        std::isnan(x) ? ((feature & kDefaultLeft) ? 0 : 1) : (categoryGoesRight(node, x) ? 1 : 0);
+  } else {
+    const std::uint32_t default_right = (feature & kDefaultLeft) ? 0 : 1;
+    const std::uint32_t above = (x < node.value) ? 0 : 1;
+    right = std::isnan(x) ? default_right : above;
+  }
+  right &= (feature & kLeaf) ? 0 : 1;
+  return node.left + right;
+}
+
+// A walk takes a fixed number of steps, the deepest leaf's depth: a leaf steps to itself, so the
+// walk needs no test for having arrived, and each step is computed without a branch (but for
+// categorical splits). kLanes walks go in lockstep, so their dependent loads overlap.
+template <std::size_t kLanes>
+inline void TreeEnsemble::walk(std::uint32_t (&at)[kLanes], const float* const (&row)[kLanes],
+                               std::uint32_t depth) const {
+  for (std::uint32_t step = 0; step < depth; ++step) {
+    for (std::size_t lane = 0; lane < kLanes; ++lane) at[lane] = next(at[lane], row[lane]);
+  }
+}
+
+// Many rows: each tree in turn walks kLanes rows at once. Few rows: each row walks kLanes trees at
+// once, whose leaves are then added in tree order.
 void TreeEnsemble::accumulateBlock(const float* rows, std::size_t num_rows, float* margins) const {
-  const Node* nodes = nodes_.data();
-  for (std::size_t t = 0; t < roots_.size(); ++t) {
-    const Node* root = nodes + roots_[t];
-    const std::uint32_t output = outputs_[t];
-    for (std::size_t r = 0; r < num_rows; ++r) {
-      const float* row = rows + r * num_features_;
-      const Node* node = root;
-      while (!(node->feature & kLeaf)) {
-        const float x = row[node->feature & kFeatureMask];
-        std::uint32_t right;
-        if (std::isnan(x)) {
-          right = (node->feature & kDefaultLeft) ? 0 : 1;
-        } else {
-          right = goesRight(*node, x) ? 1 : 0;
+  const std::size_t num_trees = roots_.size();
+  if (num_rows >= kLanes) {
+    for (std::size_t t = 0; t < num_trees; ++t) {
+      const std::uint32_t output = outputs_[t];
+      std::size_t r = 0;
+      for (; r + kLanes <= num_rows; r += kLanes) {
+        std::uint32_t at[kLanes];
+        const float* row[kLanes];
+        for (std::size_t lane = 0; lane < kLanes; ++lane) {
+          at[lane] = roots_[t];
+          row[lane] = rows + (r + lane) * num_features_;
         }
-        node = nodes + node->left + right;
+        walk(at, row, depths_[t]);
+        for (std::size_t lane = 0; lane < kLanes; ++lane) {
+          margins[(r + lane) * num_outputs_ + output] += nodes_[at[lane]].value;
+        }
       }
-      margins[r * num_outputs_ + output] += node->value;
+      for (; r < num_rows; ++r) {
+        std::uint32_t at[1] = {roots_[t]};
+        const float* row[1] = {rows + r * num_features_};
+        walk(at, row, depths_[t]);
+        margins[r * num_outputs_ + output] += nodes_[at[0]].value;
+      }
+    }
+    return;
+  }
+  for (std::size_t r = 0; r < num_rows; ++r) {
+    const float* const this_row = rows + r * num_features_;
+    float* const row_margins = margins + r * num_outputs_;
+    std::size_t t = 0;
+    for (; t + kLanes <= num_trees; t += kLanes) {
+      std::uint32_t at[kLanes];
+      const float* row[kLanes];
+      std::uint32_t depth = 0;
+      for (std::size_t lane = 0; lane < kLanes; ++lane) {
+        at[lane] = roots_[t + lane];
+        row[lane] = this_row;
+        depth = std::max(depth, depths_[t + lane]);
+      }
+      walk(at, row, depth);
+      for (std::size_t lane = 0; lane < kLanes; ++lane) {
+        row_margins[outputs_[t + lane]] += nodes_[at[lane]].value;
+      }
+    }
+    for (; t < num_trees; ++t) {
+      std::uint32_t at[1] = {roots_[t]};
+      const float* row[1] = {this_row};
+      walk(at, row, depths_[t]);
+      row_margins[outputs_[t]] += nodes_[at[0]].value;
     }
   }
 }

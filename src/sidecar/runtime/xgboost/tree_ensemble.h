@@ -46,7 +46,7 @@ class TreeEnsemble {
     // of its CategorySet, stored in the float's bits.
     float value;
     std::uint32_t feature;  // feature index | kLeaf | kDefaultLeft | kCategorical
-    std::uint32_t left;     // index of the left child; the right one is left + 1
+    std::uint32_t left;     // index of the left child, the right one is left + 1; a leaf's own
   };
   static_assert(sizeof(Node) == 12);
   struct CategorySet {
@@ -55,13 +55,18 @@ class TreeEnsemble {
   };
 
   Status addTree(const Tree& tree, bool dart, float weight, std::size_t index);
-  bool goesRight(const Node& node, float x) const;
+  bool categoryGoesRight(const Node& node, float x) const;
+  std::uint32_t next(std::uint32_t at, const float* row) const;
+  template <std::size_t kLanes>
+  void walk(std::uint32_t (&at)[kLanes], const float* const (&row)[kLanes],
+            std::uint32_t depth) const;
   void accumulateBlock(const float* rows, std::size_t num_rows, float* margins) const;
 
   std::size_t num_features_ = 0;
   std::size_t num_outputs_ = 1;
   std::vector<Node> nodes_;
   std::vector<std::uint32_t> roots_;
+  std::vector<std::uint32_t> depths_;  // the deepest leaf of each tree
   std::vector<std::uint32_t> outputs_;
   std::vector<CategorySet> category_sets_;
   std::vector<std::uint32_t> category_words_;
