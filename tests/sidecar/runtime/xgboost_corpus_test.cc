@@ -3,8 +3,9 @@
 // every row exactly the float32 that xgboost's own Booster.predict returned, margins and values.
 //
 // Bit for bit, without exception: the native runtime does what xgboost's DMatrix prediction path
-// does. (xgboost's own in-place prediction differs from its DMatrix path by an ulp or so on some
-// dart models, as the corpus records in inplace_*_differs; the DMatrix path is the reference.)
+// (Booster.predict) does. No ulp of slack is needed. (xgboost's own in-place prediction differs
+// from its DMatrix path on dart models, by up to 4 ulp, as the corpus counts in
+// inplace_*_differs; the DMatrix path is the reference.)
 #include <gtest/gtest.h>
 
 #include <bit>

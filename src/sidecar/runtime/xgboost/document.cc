@@ -174,8 +174,9 @@ class Builder final : public nlohmann::json_sax<nlohmann::json> {
     }
     Value& parent = *stack_.back();
     if (parent.kind == Value::Kind::kObject) {
-      parent.members.emplace_back(std::move(key_), std::move(value));
-      return &parent.members.back().second;
+      parent.names.push_back(std::move(key_));
+      parent.members.push_back(std::move(value));
+      return &parent.members.back();
     }
     if (!parent.numbers.empty()) {  // a first non-number item: the numbers become items
       for (const Number& number : parent.numbers) {
@@ -220,8 +221,8 @@ class Builder final : public nlohmann::json_sax<nlohmann::json> {
 }  // namespace
 
 const Value* Value::find(std::string_view key) const {
-  for (const auto& [name, value] : members) {
-    if (name == key) return &value;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (names[i] == key) return &members[i];
   }
   return nullptr;
 }

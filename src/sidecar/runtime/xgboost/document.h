@@ -31,7 +31,10 @@ struct Value {
   std::string text;
   std::vector<Number> numbers;
   std::vector<Value> items;
-  std::vector<std::pair<std::string, Value>> members;
+  // An object's members: names[i] names members[i] (two vectors, since a pair holding a Value
+  // cannot be a member of Value).
+  std::vector<std::string> names;
+  std::vector<Value> members;
 
   // The member named `key` of an object, or nullptr (also when this is not an object).
   const Value* find(std::string_view key) const;
