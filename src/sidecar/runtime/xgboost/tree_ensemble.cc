@@ -6,6 +6,7 @@
 #include <bit>
 #include <cmath>
 #include <deque>
+#include <limits>
 
 namespace aviary::sidecar::xgboost {
 namespace {
@@ -56,9 +57,12 @@ Status TreeEnsemble::addTree(const Tree& tree, bool dart, float weight, std::siz
     Node node{};
     if (tree.left[source] == -1) {
       // dart adds each tree's prediction, 0 + leaf, times the tree's weight; gbtree the leaf.
-      node.value = dart ? (0.0f + tree.value[source]) * weight : tree.value[source];
-      node.feature = kLeaf;
-      node.left = at.slot;  // a leaf steps to itself (see accumulateBlock)
+      // A leaf's threshold is NaN and its missing values go left: every x steps to itself.
+      node.value = std::numeric_limits<float>::quiet_NaN();
+      node.feature = kDefaultLeft;
+      leaf_values_.resize(nodes_.size());
+      leaf_values_[at.slot] = dart ? (0.0f + tree.value[source]) * weight : tree.value[source];
+      node.left = at.slot;  // a leaf steps to itself (see walk())
       depth = std::max(depth, at.depth);
     } else {
       if (at.depth + 1 > kMaxTreeDepth) {
@@ -84,7 +88,10 @@ Status TreeEnsemble::addTree(const Tree& tree, bool dart, float weight, std::siz
         category_words_.insert(category_words_.end(), words, words + size);
         category_sets_.push_back({begin, size});
       } else {
-        node.value = tree.value[source];
+        // Steps test x >= threshold, which is !(x < threshold) for every x but NaN (missing,
+        // handled apart) when the threshold is a number; a NaN threshold sends all right.
+        const float threshold = tree.value[source];
+        node.value = std::isnan(threshold) ? -std::numeric_limits<float>::infinity() : threshold;
       }
       pending.push_back({tree.left[source], node.left, at.depth + 1});
       pending.push_back({tree.right[source], node.left + 1, at.depth + 1});
@@ -93,6 +100,7 @@ Status TreeEnsemble::addTree(const Tree& tree, bool dart, float weight, std::siz
     nodes_[at.slot] = node;
   }
   depths_.push_back(static_cast<std::uint32_t>(depth));
+  leaf_values_.resize(nodes_.size());
   return {};
 }
 
@@ -116,10 +124,9 @@ inline std::uint32_t TreeEnsemble::next(std::uint32_t at, const float* row) cons
         std::isnan(x) ? ((feature & kDefaultLeft) ? 0 : 1) : (categoryGoesRight(node, x) ? 1 : 0);
   } else {
     const std::uint32_t default_right = (feature & kDefaultLeft) ? 0 : 1;
-    const std::uint32_t above = (x < node.value) ? 0 : 1;
+    const std::uint32_t above = (x >= node.value) ? 1 : 0;
     right = std::isnan(x) ? default_right : above;
   }
-  right &= (feature & kLeaf) ? 0 : 1;
   return node.left + right;
 }
 
@@ -151,14 +158,14 @@ void TreeEnsemble::accumulateBlock(const float* rows, std::size_t num_rows, floa
         }
         walk(at, row, depths_[t]);
         for (std::size_t lane = 0; lane < kRowLanes; ++lane) {
-          margins[(r + lane) * num_outputs_ + output] += nodes_[at[lane]].value;
+          margins[(r + lane) * num_outputs_ + output] += leaf_values_[at[lane]];
         }
       }
       for (; r < num_rows; ++r) {
         std::uint32_t at[1] = {roots_[t]};
         const float* row[1] = {rows + r * num_features_};
         walk(at, row, depths_[t]);
-        margins[r * num_outputs_ + output] += nodes_[at[0]].value;
+        margins[r * num_outputs_ + output] += leaf_values_[at[0]];
       }
     }
     return;
@@ -178,14 +185,14 @@ void TreeEnsemble::accumulateBlock(const float* rows, std::size_t num_rows, floa
       }
       walk(at, row, depth);
       for (std::size_t lane = 0; lane < kTreeLanes; ++lane) {
-        row_margins[outputs_[t + lane]] += nodes_[at[lane]].value;
+        row_margins[outputs_[t + lane]] += leaf_values_[at[lane]];
       }
     }
     for (; t < num_trees; ++t) {
       std::uint32_t at[1] = {roots_[t]};
       const float* row[1] = {this_row};
       walk(at, row, depths_[t]);
-      row_margins[outputs_[t]] += nodes_[at[0]].value;
+      row_margins[outputs_[t]] += leaf_values_[at[0]];
     }
   }
 }

@@ -36,16 +36,15 @@ class TreeEnsemble {
   void accumulate(const float* rows, std::size_t num_rows, float* margins) const;
 
  private:
-  static constexpr std::uint32_t kLeaf = 1u << 31;
   static constexpr std::uint32_t kDefaultLeft = 1u << 30;
   static constexpr std::uint32_t kCategorical = 1u << 29;
   static constexpr std::uint32_t kFeatureMask = kCategorical - 1;
 
   struct Node {
-    // Leaf: its (weighted) value. Numerical split: the threshold. Categorical split: the index
-    // of its CategorySet, stored in the float's bits.
+    // Numerical split: the threshold. Categorical split: the index of its CategorySet, stored in
+    // the float's bits. Leaf: NaN (its value is in leaf_values_).
     float value;
-    std::uint32_t feature;  // feature index | kLeaf | kDefaultLeft | kCategorical
+    std::uint32_t feature;  // feature index | kDefaultLeft | kCategorical
     std::uint32_t left;     // index of the left child, the right one is left + 1; a leaf's own
   };
   static_assert(sizeof(Node) == 12);
@@ -65,6 +64,7 @@ class TreeEnsemble {
   std::size_t num_features_ = 0;
   std::size_t num_outputs_ = 1;
   std::vector<Node> nodes_;
+  std::vector<float> leaf_values_;  // by node index; the (dart-weighted) value of each leaf
   std::vector<std::uint32_t> roots_;
   std::vector<std::uint32_t> depths_;  // the deepest leaf of each tree
   std::vector<std::uint32_t> outputs_;
