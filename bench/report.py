@@ -27,12 +27,17 @@ for batch in ("1", "256"):
     key = "batch1_us" if batch == "1" else "batch256_us"
     print(f"{'in-process b' + batch:20}{1e6 / inproc[key]:>11.0f}{inproc[key]:>9.1f}"
           f"{'':>9}{'':>11}{'':>9}{inproc[key]:>15.1f}")
+    if "lib_" + key in inproc:
+        lib = inproc["lib_" + key]
+        print(f"{'libxgboost b' + batch:20}{1e6 / lib:>11.0f}{lib:>9.1f}"
+              f"{'':>9}{'':>11}{'':>9}{lib:>15.1f}")
     for name in ("sidecar", "sidecar-bin", "mlserver"):
         r = rows.get(f"{name}-b{batch}")
         if r:
             print(f"{name + ' b' + batch:20}{r['rps']:>11.0f}{r['p50']:>9.0f}{r['p99']:>9.0f}"
                   f"{r['half']:>11.0f}{r['half_p99']:>9.0f}{r['single_p50']:>15.0f}")
-print("(sidecar-bin: the same rows as Triton binary tensors instead of JSON numbers)")
+print("(sidecar-bin: the same rows as Triton binary tensors instead of JSON numbers; in-process:\n"
+      " the native runtime, libxgboost: libxgboost 1.7 on one thread, each the best of 5 rounds)")
 
 if "protocol256_us" in inproc:
     print(f"\nprotocol work in-process (parse request, assemble batch, encode response), one thread: "
@@ -48,6 +53,12 @@ if accounting:
                 print(f"{name + ' b' + batch:28}{a['rps']:>25.0f}{a['cpu_us']:>16.1f}")
 
 checks = []
+if "lib_batch1_us" in inproc:
+    ratio = inproc["lib_batch1_us"] / inproc["batch1_us"]
+    checks.append(("in-process batch 1: libxgboost / native time", ratio, ">= 10", ratio >= 10))
+    ratio = inproc["lib_batch256_us"] / inproc["batch256_us"]
+    checks.append(("in-process batch 256: native / libxgboost rows/s", ratio, ">= 1.5",
+                   ratio >= 1.5))
 s1, s256 = rows["sidecar-b1"], rows["sidecar-b256"]
 if "mlserver-b1" in rows:
     ratio = s1["rps"] / rows["mlserver-b1"]["rps"]

@@ -15,9 +15,11 @@ flags=(-std=c++2b -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recov
        -Wno-macro-redefined -Wno-builtin-macro-redefined -D__cpp_concepts=202002L -Isrc)
 protocol=(src/sidecar/protocol/json_cursor.cc src/sidecar/protocol/binary_tensor.cc
           src/sidecar/protocol/infer_request.cc src/sidecar/protocol/batch.cc
-          src/sidecar/protocol/infer_response.cc)
+          src/sidecar/protocol/infer_response.cc src/common/json_text.cc)
+xgboost=(src/sidecar/runtime/xgboost/document.cc src/sidecar/runtime/xgboost/model_reader.cc
+         src/sidecar/runtime/xgboost/objective.cc src/sidecar/runtime/xgboost/tree_ensemble.cc)
 loader=(src/sidecar/loader/guarded_load.cc src/sidecar/runtime/factory.cc
-        src/sidecar/runtime/xgboost_runtime.cc)
+        src/sidecar/runtime/xgboost_runtime.cc "${xgboost[@]}")
 
 build() {  # name sources... -- libs...
   local name=$1; shift
@@ -30,16 +32,26 @@ build() {  # name sources... -- libs...
   clang++-16 "${flags[@]}" "$@" -o "$out/$name"
 }
 build infer_request_fuzzer fuzz/infer_request_fuzzer.cc "${protocol[@]}" -lfmt
-build model_loader_fuzzer fuzz/model_loader_fuzzer.cc "${loader[@]}" -lfmt -lxgboost
+build model_loader_fuzzer fuzz/model_loader_fuzzer.cc "${loader[@]}" -lfmt
+build xgboost_model_fuzzer fuzz/xgboost_model_fuzzer.cc src/sidecar/runtime/xgboost_runtime.cc \
+  "${xgboost[@]}" -lfmt
 
-mkdir -p "$out/corpus/request" "$out/corpus/model"
+mkdir -p "$out/corpus/request" "$out/corpus/model" "$out/corpus/xgboost"
 cp fuzz/seeds/request/* "$out/corpus/request/"
 cp tests/sidecar/testdata/binary.json tests/sidecar/testdata/binary.ubj \
   tests/sidecar/testdata/binary.bin tests/sidecar/testdata/multiclass.json \
   tests/sidecar/testdata/huge_alloc.bin "$out/corpus/model/"
+# Every model of the exactness corpus (all versions, objectives, both formats), named uniquely.
+for model in tests/sidecar/testdata/xgboost_corpus/*/*.json tests/sidecar/testdata/xgboost_corpus/*/*.ubj; do
+  [[ $model == *.cases.json ]] && continue
+  version=$(basename "$(dirname "$model")")
+  cp "$model" "$out/corpus/xgboost/$version-$(basename "$model")"
+done
+cp "$out"/corpus/xgboost/3.2.0-cat_softprob.* "$out"/corpus/xgboost/2.1.4-dart_logistic.* \
+  "$out/corpus/model/"
 
 status=0
-for target in infer_request_fuzzer:request model_loader_fuzzer:model; do
+for target in infer_request_fuzzer:request model_loader_fuzzer:model xgboost_model_fuzzer:xgboost; do
   name=${target%%:*}
   corpus=$out/corpus/${target##*:}
   echo "fuzz: $name for ${seconds}s"

@@ -137,4 +137,47 @@ msg="$(jq -r .error <<<"${body}")"
 wait_prom 30 "sum(aviary_inference_requests_total{namespace=\"${ns}\",revision=\"canary\",code=\"400\"})" '. == 1'
 
 kc delete namespace "${ns}" --wait=false >/dev/null
-log "the real sidecar serves, counts, times, and measures drift and fairness as the gates will read them"
+
+# A model saved by xgboost 3.2 (a categorical feature, three classes, a vector intercept; from the runtime's
+# exactness corpus, models/xgboost-3.2.0 links to it) served by the real sidecar answers, for the corpus rows
+# (missing values, extremes, thresholds, category codes), the probabilities xgboost 3.2 computed, bit for bit.
+ns3=e2e-sidecar-xgb3
+corpus="${models}/xgboost-3.2.0"
+fresh_namespace "${ns3}"
+xgb3_args() {
+  printf '%s\n' --model-name=churn --model-version=xgb3 "--revision=$1" \
+    "--model-uri=file:///models/xgboost-3.2.0/cat_softprob.ubj" --threads=1
+}
+deploy_revisions "${ns3}" --weights 50,50 --replicas 1,1 --args-of xgb3_args
+wait_prom 60 "count(aviary_model_ready{namespace=\"${ns3}\"} == 1)" '. == 2'
+xgb3_eps=("${AVIARY_CLUSTER_DIR}/dataplane/endpoints/${ns3}"/churn-stable-*)
+addr="$(cat "${xgb3_eps[0]}")"
+# Rows as the doubles equal to the corpus's float32 values (so reading them back is exact), null = missing.
+python3 - "${corpus}/cat_softprob.cases.json" >"${AVIARY_CLUSTER_DIR}/xgb3-body.json" <<'PY'
+import json, struct, sys
+cases = json.load(open(sys.argv[1]))
+f32 = lambda w: struct.unpack(">f", bytes.fromhex(w))[0]
+rows = [[None if v != v else f32(w) for w, v in ((w, f32(w)) for w in r.split())] for r in cases["rows"]]
+print(json.dumps({"inputs": [{"name": "features", "shape": [len(rows), len(rows[0])], "datatype": "FP32",
+                              "data": rows}]}))
+PY
+resp="$(curl -fsS --max-time 10 -X POST -H 'Content-Type: application/json' \
+  --data @"${AVIARY_CLUSTER_DIR}/xgb3-body.json" "http://${addr}/v2/models/churn/infer")" ||
+  fail "the sidecar serving the xgboost 3.2 model did not answer the corpus rows"
+verdict="$(python3 - "${corpus}/cat_softprob.cases.json" <(printf '%s' "${resp}") <<'PY'
+import json, struct, sys
+cases, resp = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+want = cases["value"].split()
+data = resp["outputs"][0]["data"]
+got = [struct.pack(">f", float(v)).hex() for v in (data if not isinstance(data[0], list) else sum(data, []))]
+bad = [i for i, (g, w) in enumerate(zip(got, want)) if g != w]
+print(f"{len(got)} of {len(want)} outputs, {len(bad)} differ" + (f" (first: output {bad[0]})" if bad else ""))
+PY
+)"
+log "xgboost 3.2 model served: ${verdict}"
+[[ "${verdict}" == *", 0 differ" && "${verdict}" != "0 of"* ]] &&
+  [[ "${verdict%% of*}" == "$(jq -r '.value | split(" ") | length' "${corpus}/cat_softprob.cases.json")" ]] ||
+  fail "the sidecar's answers for the xgboost 3.2 model are not xgboost's own: ${verdict}"
+kc delete namespace "${ns3}" --wait=false >/dev/null
+log "the real sidecar serves, counts, times, and measures drift and fairness as the gates will read them;" \
+  "a model saved by xgboost 3.2 answers exactly what xgboost answers"

@@ -1,38 +1,33 @@
 #pragma once
 
+#include <optional>
+#include <vector>
+
 #include "sidecar/runtime/model_runtime.h"
+#include "sidecar/runtime/xgboost/objective.h"
+#include "sidecar/runtime/xgboost/tree_ensemble.h"
 
 namespace aviary::sidecar {
 
-// ModelRuntime over the XGBoost C API (libxgboost 1.7). Reads JSON, UBJSON and the legacy binary
-// format. Small batches go through a DMatrix and the legacy XGBoosterPredict (the fewest
-// instructions per one-row call of the C API's paths), larger ones through in-place prediction,
-// which reads the caller's rows without copying them (slightly fewer instructions per row); see
-// bench/README.md for the measurements. Each prediction uses one thread: concurrency comes
-// from the server's workers.
+// The `xgboost` runtime: evaluates XGBoost tree models itself, from the JSON or UBJSON file saved
+// by xgboost 1.x, 2.x or 3.x (gbtree and dart, numerical and categorical splits, one or more
+// outputs), and predicts what xgboost's own predict() returns, bit for bit (the corpus test
+// tests/sidecar/runtime/xgboost_corpus_test.cc shows it for 1.7, 2.1 and 3.2). A model it cannot
+// evaluate exactly (legacy binary format, gblinear, vector-leaf trees, an objective whose output
+// transform it does not know) is refused at load() with the reason. Each prediction runs on the
+// calling thread: concurrency comes from the server's workers.
 class XGBoostRuntime final : public ModelRuntime {
  public:
-  // Batches of at least this many rows use in-place prediction.
-  static constexpr std::size_t kInplaceMinRows = 64;
-
-  XGBoostRuntime() = default;
-  ~XGBoostRuntime() override;
-  XGBoostRuntime(const XGBoostRuntime&) = delete;
-  XGBoostRuntime& operator=(const XGBoostRuntime&) = delete;
-
   Status load(std::span<const std::byte> artifact) override;
   const ModelMetadata& metadata() const override { return metadata_; }
   Result<Prediction> predict(std::span<const float> rows, std::size_t num_rows,
                              PredictKind kind) const override;
 
  private:
-  Result<Prediction> predictSmall(std::span<const float> rows, std::size_t num_rows,
-                                  PredictKind kind) const;
-  Result<Prediction> predictInplace(std::span<const float> rows, std::size_t num_rows,
-                                    PredictKind kind) const;
-
-  void* booster_ = nullptr;  // BoosterHandle
   ModelMetadata metadata_;
+  xgboost::Objective objective_;
+  std::vector<float> intercept_margins_;  // one per output
+  std::optional<xgboost::TreeEnsemble> ensemble_;
 };
 
 }  // namespace aviary::sidecar

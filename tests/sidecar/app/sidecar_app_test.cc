@@ -1,6 +1,7 @@
 #include "sidecar/app/sidecar_app.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -97,10 +98,18 @@ TEST(SidecarAppTest, AModelThatFailsToLoadLeavesTheProcessNotReadyWithTheReason)
 }
 
 TEST(SidecarAppTest, AModelThatBlowsUpTheLoadersMemoryLeavesTheProcessAliveAndNotReady) {
-  // huge_alloc.bin makes libxgboost ask for ~17 GB while loading; the probe's limit stops it.
-  SidecarConfig config = configFor(
-      "file://" + std::filesystem::absolute("tests/sidecar/testdata/huge_alloc.bin").string());
-  config.max_model_memory = std::size_t{512} << 20;
+  // A 3 MB document of a million empty objects takes over 100 MB to parse; the probe's limit
+  // stops it.
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("aviary-big-model-" + std::to_string(::getpid()) + ".json");
+  {
+    std::ofstream out(path);
+    out << "{\"learner\": {\"items\": [{}";
+    for (int i = 1; i < 1'000'000; ++i) out << ",{}";
+    out << "]}}";
+  }
+  SidecarConfig config = configFor("file://" + path.string());
+  config.max_model_memory = std::size_t{4} << 20;
   SidecarApp app(config);
   ASSERT_TRUE(app.start().has_value());
   for (int i = 0; i < 1000 && app.host().state() == ModelState::kLoading; ++i) {
@@ -109,11 +118,12 @@ TEST(SidecarAppTest, AModelThatBlowsUpTheLoadersMemoryLeavesTheProcessAliveAndNo
   const auto metadata = httpGet(app.port(), "/v2/models/churn");
   EXPECT_EQ(metadata.status, 503);
   EXPECT_EQ(json::parse(metadata.body)["state"], "FAILED");
-  EXPECT_NE(metadata.body.find("probe load in a child process limited to 512 MiB"),
-            std::string::npos)
+  EXPECT_NE(metadata.body.find("probe load in a child process limited to 4 MiB"), std::string::npos)
       << metadata.body;
+  EXPECT_NE(metadata.body.find("bad_alloc"), std::string::npos) << metadata.body;
   EXPECT_EQ(httpGet(app.port(), "/v2/health/ready").status, 503);
   EXPECT_EQ(httpGet(app.port(), "/v2/health/live").status, 200);
+  std::filesystem::remove(path);
 }
 
 TEST(SidecarAppTest, ExportsDriftAndGroupRatesOfServedRequests) {

@@ -18,8 +18,18 @@ using testing::asBytes;
 using testing::readFile;
 
 // A legacy-binary XGBoost model found by `make fuzz`: libxgboost 1.7 asks for ~17 GB inside
-// XGBoosterLoadModelFromBuffer while reading it, although the file is 28 KB.
+// XGBoosterLoadModelFromBuffer while reading it, although the file is 28 KB. The native runtime
+// refuses the legacy binary format outright.
 const char* const kHugeAllocModel = "tests/sidecar/testdata/huge_alloc.bin";
+
+// A well-formed document that takes far more memory parsed than as text: an array of `count`
+// empty objects, which a JSON reader holds while parsing (the runtime refuses it only after).
+std::string bigDocument(std::size_t count) {
+  std::string text = "{\"learner\": {\"items\": [{}";
+  for (std::size_t i = 1; i < count; ++i) text += ",{}";
+  text += "]}}";
+  return text;
+}
 
 LoadLimits smallLimits() {
   LoadLimits limits;
@@ -35,13 +45,15 @@ TEST(GuardedLoadTest, LoadsAGoodModelAfterItsProbe) {
   EXPECT_EQ((*runtime)->metadata().num_features, 8u);
 }
 
-TEST(GuardedLoadTest, AModelThatAllocatesWithoutBoundFailsClearlyAndThisProcessGoesOn) {
-  const std::string bad = readFile(kHugeAllocModel);
-  ASSERT_FALSE(bad.empty());
-  auto runtime = loadGuarded("xgboost", asBytes(bad), smallLimits());
+TEST(GuardedLoadTest, AModelThatNeedsMoreMemoryThanAllowedFailsClearlyAndThisProcessGoesOn) {
+  // 3 MB of text, over 100 MB once parsed: past a 4 MiB limit.
+  const std::string big = bigDocument(1'000'000);
+  LoadLimits limits = smallLimits();
+  limits.memory_bytes = std::size_t{4} << 20;
+  auto runtime = loadGuarded("xgboost", asBytes(big), limits);
   ASSERT_FALSE(runtime.has_value());
   const std::string& message = runtime.error().message;
-  EXPECT_NE(message.find("probe load in a child process limited to 512 MiB"), std::string::npos)
+  EXPECT_NE(message.find("probe load in a child process limited to 4 MiB"), std::string::npos)
       << message;
   EXPECT_NE(message.find("bad_alloc"), std::string::npos) << message;
 
@@ -50,12 +62,21 @@ TEST(GuardedLoadTest, AModelThatAllocatesWithoutBoundFailsClearlyAndThisProcessG
   EXPECT_TRUE(loadGuarded("xgboost", asBytes(good), smallLimits()).has_value());
 }
 
+TEST(GuardedLoadTest, TheLegacyBinaryModelThatMadeLibxgboostAllocate17GBIsRefusedWithTheReason) {
+  const std::string bad = readFile(kHugeAllocModel);
+  ASSERT_FALSE(bad.empty());
+  auto runtime = loadGuarded("xgboost", asBytes(bad), smallLimits());
+  ASSERT_FALSE(runtime.has_value());
+  EXPECT_NE(runtime.error().message.find("legacy binary XGBoost model format is not supported"),
+            std::string::npos)
+      << runtime.error().message;
+}
+
 TEST(GuardedLoadTest, ARuntimeErrorComesBackWithItsStep) {
   const std::string garbage = "{\"learner\": 42}";
   auto runtime = loadGuarded("xgboost", asBytes(garbage), smallLimits());
   ASSERT_FALSE(runtime.has_value());
-  EXPECT_NE(runtime.error().message.find("loading the model: xgboost load model"),
-            std::string::npos)
+  EXPECT_NE(runtime.error().message.find("loading the model: xgboost model: "), std::string::npos)
       << runtime.error().message;
 }
 

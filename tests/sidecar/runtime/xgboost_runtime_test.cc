@@ -2,9 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <thread>
 
 #include "sidecar/runtime/factory.h"
+#include "sidecar/runtime/libxgboost_runtime.h"
 #include "tests/sidecar/fixtures.h"
 
 namespace aviary::sidecar {
@@ -23,11 +25,16 @@ ModelRuntime::Ptr loadFixture(const std::string& file) {
   return *runtime;
 }
 
-// Repeats the fixture rows until there are at least `min_rows`, so both predict paths run.
 std::vector<float> repeatRows(const std::vector<float>& rows, std::size_t times) {
   std::vector<float> out;
   for (std::size_t i = 0; i < times; ++i) out.insert(out.end(), rows.begin(), rows.end());
   return out;
+}
+
+TEST(XGBoostRuntimeTest, TheServedXGBoostRuntimeIsTheNativeOne) {
+  auto runtime = makeRuntime("xgboost");
+  ASSERT_TRUE(runtime.has_value());
+  EXPECT_NE(dynamic_cast<XGBoostRuntime*>(runtime->get()), nullptr);
 }
 
 class XGBoostFormatsTest : public ::testing::TestWithParam<std::string> {};
@@ -36,31 +43,60 @@ TEST_P(XGBoostFormatsTest, PredictsExactlyWhatXGBoostPythonPredicts) {
   const auto cases = loadCases("binary");
   const auto runtime = loadFixture(GetParam());
   ASSERT_EQ(runtime->metadata().num_features, 8u);
-
   auto value = runtime->predict(cases.rows, cases.num_rows, PredictKind::kValue);
   ASSERT_TRUE(value.has_value()) << value.error().message;
   EXPECT_EQ(value->shape, (std::vector<int64_t>{static_cast<int64_t>(cases.num_rows)}));
   EXPECT_EQ(value->values, cases.value);
-
   auto margin = runtime->predict(cases.rows, cases.num_rows, PredictKind::kMargin);
   ASSERT_TRUE(margin.has_value()) << margin.error().message;
   EXPECT_EQ(margin->values, cases.margin);
 }
 
-INSTANTIATE_TEST_SUITE_P(AllFormats, XGBoostFormatsTest,
-                         ::testing::Values("binary.json", "binary.ubj", "binary.bin"));
+INSTANTIATE_TEST_SUITE_P(JsonAndUbjson, XGBoostFormatsTest,
+                         ::testing::Values("binary.json", "binary.ubj"));
 
-TEST(XGBoostRuntimeTest, InplacePathForLargeBatchesAgreesWithSmallBatchPath) {
+TEST(XGBoostRuntimeTest, RefusesTheLegacyBinaryFormatSayingHowToResave) {
+  for (const char* file : {"binary.bin", "huge_alloc.bin"}) {
+    XGBoostRuntime runtime;
+    const std::string bytes = readFile(std::string("tests/sidecar/testdata/") + file);
+    ASSERT_FALSE(bytes.empty());
+    auto loaded = runtime.load(asBytes(bytes));
+    ASSERT_FALSE(loaded.has_value()) << file;
+    EXPECT_EQ(loaded.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_NE(loaded.error().message.find("legacy binary"), std::string::npos)
+        << loaded.error().message;
+    EXPECT_NE(loaded.error().message.find("save_model"), std::string::npos);
+  }
+}
+
+TEST(XGBoostRuntimeTest, AgreesBitForBitWithLibxgboostOnModelsSavedBy17) {
+  for (const auto& [file, cases_name] :
+       {std::pair{"binary.json", "binary"}, std::pair{"binary.ubj", "binary"},
+        std::pair{"multiclass.json", "multiclass"}}) {
+    const auto cases = loadCases(cases_name);
+    const auto rows = repeatRows(cases.rows, 7);  // several blocks of rows
+    const std::size_t num_rows = cases.num_rows * 7;
+    const auto native = loadFixture(file);
+    LibXGBoostRuntime reference;
+    const std::string bytes = readFile(std::string("tests/sidecar/testdata/") + file);
+    ASSERT_TRUE(reference.load(asBytes(bytes)).has_value());
+    for (const PredictKind kind : {PredictKind::kValue, PredictKind::kMargin}) {
+      auto got = native->predict(rows, num_rows, kind);
+      auto want = reference.predict(rows, num_rows, kind);
+      ASSERT_TRUE(got.has_value() && want.has_value());
+      EXPECT_EQ(got->values, want->values) << file;
+      EXPECT_EQ(got->shape, want->shape) << file;
+    }
+  }
+}
+
+TEST(XGBoostRuntimeTest, ABatchPredictsWhatItsRowsPredictAlone) {
   const auto cases = loadCases("binary");
   const auto runtime = loadFixture("binary.json");
-  const std::size_t times = XGBoostRuntime::kInplaceMinRows / cases.num_rows + 1;
-  const auto rows = repeatRows(cases.rows, times);
-  auto value = runtime->predict(rows, cases.num_rows * times, PredictKind::kValue);
-  ASSERT_TRUE(value.has_value()) << value.error().message;
-  EXPECT_EQ(value->values, repeatRows(cases.value, times));
-  auto margin = runtime->predict(rows, cases.num_rows * times, PredictKind::kMargin);
-  ASSERT_TRUE(margin.has_value()) << margin.error().message;
-  EXPECT_EQ(margin->values, repeatRows(cases.margin, times));
+  const auto rows = repeatRows(cases.rows, 5);  // 250 rows: blocks of 64 and a remainder
+  auto batch = runtime->predict(rows, cases.num_rows * 5, PredictKind::kValue);
+  ASSERT_TRUE(batch.has_value());
+  EXPECT_EQ(batch->values, repeatRows(cases.value, 5));
 }
 
 TEST(XGBoostRuntimeTest, ReportsFeatureNamesObjectiveAndOutputWidth) {
@@ -85,7 +121,7 @@ TEST(XGBoostRuntimeTest, MulticlassModelReturnsOneProbabilityPerClass) {
 
 TEST(XGBoostRuntimeTest, ConcurrentPredictsAllGetTheRightAnswer) {
   const auto cases = loadCases("binary");
-  const auto runtime = loadFixture("binary.json");
+  const auto runtime = loadFixture("binary.ubj");
   const auto big = repeatRows(cases.rows, 3);
   std::atomic<int> wrong{0};
   std::vector<std::thread> threads;
@@ -111,15 +147,24 @@ TEST(XGBoostRuntimeTest, RejectsRowsThatDoNotMatchTheFeatureCount) {
   auto result = runtime->predict(seven, 1, PredictKind::kValue);
   ASSERT_FALSE(result.has_value());
   EXPECT_EQ(result.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_FALSE(runtime->predict({}, 0, PredictKind::kValue).has_value());
 }
 
-TEST(XGBoostRuntimeTest, GarbageArtifactFailsToLoadWithTheLibraryReason) {
-  auto runtime = makeRuntime("xgboost");
-  ASSERT_TRUE(runtime.has_value());
-  const std::string garbage = "{\"not\": \"a model\"}";
-  auto loaded = (*runtime)->load(asBytes(garbage));
+TEST(XGBoostRuntimeTest, GarbageArtifactFailsToLoadWithTheReason) {
+  XGBoostRuntime runtime;
+  auto loaded = runtime.load(asBytes("{\"not\": \"a model\"}"));
   ASSERT_FALSE(loaded.has_value());
-  EXPECT_NE(loaded.error().message.find("xgboost"), std::string::npos);
+  EXPECT_EQ(loaded.error().message, "xgboost model: the model has no \"learner\"");
+  EXPECT_FALSE(runtime.predict(std::vector<float>(8), 1, PredictKind::kValue).has_value());
+}
+
+TEST(XGBoostRuntimeTest, LoadsOnlyOnce) {
+  XGBoostRuntime runtime;
+  const std::string bytes = readFile("tests/sidecar/testdata/binary.json");
+  ASSERT_TRUE(runtime.load(asBytes(bytes)).has_value());
+  auto again = runtime.load(asBytes(bytes));
+  ASSERT_FALSE(again.has_value());
+  EXPECT_EQ(again.error().code, ErrorCode::kFailedPrecondition);
 }
 
 TEST(RuntimeFactoryTest, UnknownRuntimeNamesTheKnownOnes) {
