@@ -16,8 +16,11 @@ flags=(-std=c++2b -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recov
 protocol=(src/sidecar/protocol/json_cursor.cc src/sidecar/protocol/binary_tensor.cc
           src/sidecar/protocol/infer_request.cc src/sidecar/protocol/batch.cc
           src/sidecar/protocol/infer_response.cc)
+protocol+=(src/common/json_text.cc)  # the response writer's string escaping
+lightgbm=(src/sidecar/runtime/lightgbm/text_model.cc src/sidecar/runtime/lightgbm/objective.cc
+          src/sidecar/runtime/lightgbm/forest.cc src/sidecar/runtime/lightgbm/lightgbm_runtime.cc)
 loader=(src/sidecar/loader/guarded_load.cc src/sidecar/runtime/factory.cc
-        src/sidecar/runtime/xgboost_runtime.cc)
+        src/sidecar/runtime/xgboost_runtime.cc "${lightgbm[@]}")
 
 build() {  # name sources... -- libs...
   local name=$1; shift
@@ -31,15 +34,19 @@ build() {  # name sources... -- libs...
 }
 build infer_request_fuzzer fuzz/infer_request_fuzzer.cc "${protocol[@]}" -lfmt
 build model_loader_fuzzer fuzz/model_loader_fuzzer.cc "${loader[@]}" -lfmt -lxgboost
+build lightgbm_model_fuzzer fuzz/lightgbm_model_fuzzer.cc "${lightgbm[@]}" -lfmt
 
 mkdir -p "$out/corpus/request" "$out/corpus/model"
 cp fuzz/seeds/request/* "$out/corpus/request/"
 cp tests/sidecar/testdata/binary.json tests/sidecar/testdata/binary.ubj \
   tests/sidecar/testdata/binary.bin tests/sidecar/testdata/multiclass.json \
   tests/sidecar/testdata/huge_alloc.bin "$out/corpus/model/"
+mkdir -p "$out/corpus/lightgbm"
+cp tests/sidecar/testdata/lightgbm_corpus/4.7.0/*.txt "$out/corpus/lightgbm/"
 
 status=0
-for target in infer_request_fuzzer:request model_loader_fuzzer:model; do
+for target in infer_request_fuzzer:request model_loader_fuzzer:model \
+  lightgbm_model_fuzzer:lightgbm; do
   name=${target%%:*}
   corpus=$out/corpus/${target##*:}
   echo "fuzz: $name for ${seconds}s"
