@@ -25,6 +25,7 @@ namespace aviary::sidecar::lightgbm {
 
 class Forest {
  public:
+  // `model` must come from readTextModel, which checked every index this follows.
   explicit Forest(const TextModel& model);
 
   std::size_t numFeatures() const { return num_features_; }
