@@ -15,8 +15,9 @@ model below, into <out>/<lightgbm version>/:
 
 Predictions come from a Booster read back from the saved text, as a user's would be. Rows:
 training-like rows with NaN, zeros and categories; extremes (+-FLT_MAX, +-inf, denormals,
-+-1e-35, -0); categorical codes that are unseen, negative, fractional or beyond 2^31; and every
-numerical threshold of the model as float32 with the floats just above and below it.
++-1e-35, -0); categorical codes that are unseen, negative, fractional or beyond 2^31; and up
+to 40 numerical thresholds of the model (spread over all of them) as float32 with the floats
+just above and below each.
 """
 import json
 import os
