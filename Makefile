@@ -65,7 +65,7 @@ bench: ## Sidecar vs in-process XGBoost vs MLServer (bench/run.sh; minutes, need
 bench-controller: ## The controller at scale: N=1000 ModelDeployments on kwok nodes (RSS, API calls, p99)
 	@bench/controller/run.sh $(if $(N),--count $(N))
 
-fuzz: ## libFuzzer (ASan/UBSan/LSan) over the request parser and the model loader, FUZZ_SECONDS each
+fuzz: ## libFuzzer (ASan/UBSan/LSan) over the request parser, the model loader and the LightGBM reader, FUZZ_SECONDS each
 	@fuzz/run.sh
 
 clean: ## Remove the build folder

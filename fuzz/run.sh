@@ -20,6 +20,9 @@ xgboost=(src/sidecar/runtime/xgboost/document.cc src/sidecar/runtime/xgboost/mod
          src/sidecar/runtime/xgboost/objective.cc src/sidecar/runtime/xgboost/tree_ensemble.cc)
 loader=(src/sidecar/loader/guarded_load.cc src/sidecar/runtime/factory.cc
         src/sidecar/runtime/xgboost_runtime.cc "${xgboost[@]}")
+lightgbm=(src/sidecar/runtime/lightgbm/text_model.cc src/sidecar/runtime/lightgbm/objective.cc
+          src/sidecar/runtime/lightgbm/forest.cc src/sidecar/runtime/lightgbm/lightgbm_runtime.cc)
+loader+=("${lightgbm[@]}")
 
 build() {  # name sources... -- libs...
   local name=$1; shift
@@ -35,6 +38,7 @@ build infer_request_fuzzer fuzz/infer_request_fuzzer.cc "${protocol[@]}" -lfmt
 build model_loader_fuzzer fuzz/model_loader_fuzzer.cc "${loader[@]}" -lfmt
 build xgboost_model_fuzzer fuzz/xgboost_model_fuzzer.cc src/sidecar/runtime/xgboost_runtime.cc \
   "${xgboost[@]}" -lfmt
+build lightgbm_model_fuzzer fuzz/lightgbm_model_fuzzer.cc "${lightgbm[@]}" -lfmt
 
 mkdir -p "$out/corpus/request" "$out/corpus/model" "$out/corpus/xgboost"
 cp fuzz/seeds/request/* "$out/corpus/request/"
@@ -50,8 +54,12 @@ done
 cp "$out"/corpus/xgboost/3.2.0-cat_softprob.* "$out"/corpus/xgboost/2.1.4-dart_logistic.* \
   "$out/corpus/model/"
 
+mkdir -p "$out/corpus/lightgbm"
+cp tests/sidecar/testdata/lightgbm_corpus/4.7.0/*.txt "$out/corpus/lightgbm/"
+
 status=0
-for target in infer_request_fuzzer:request model_loader_fuzzer:model xgboost_model_fuzzer:xgboost; do
+for target in infer_request_fuzzer:request model_loader_fuzzer:model xgboost_model_fuzzer:xgboost \
+  lightgbm_model_fuzzer:lightgbm; do
   name=${target%%:*}
   corpus=$out/corpus/${target##*:}
   echo "fuzz: $name for ${seconds}s"

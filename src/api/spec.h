@@ -1,9 +1,11 @@
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/duration.h"
@@ -13,6 +15,9 @@
 // status_json.cc; tests/api/crd_schema_test.cc checks that every schema property and every
 // serialised field match).
 namespace aviary::api {
+
+// The model runtimes the sidecar has (its --runtime flag); the CRD enum lists the same.
+inline constexpr std::array<std::string_view, 2> kRuntimes = {"xgboost", "lightgbm"};
 
 // The model a revision serves. Any change here (or in the pod template) is a new revision.
 struct ModelSpec {

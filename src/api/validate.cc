@@ -1,5 +1,6 @@
 #include "api/validate.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <set>
@@ -59,8 +60,13 @@ void validateModel(const ModelSpec& model, Problems& problems) {
     problems.add("spec.model.uri",
                  "must start with file://, http:// or https://, got \"" + model.uri + "\"");
   }
-  if (model.runtime != "xgboost") {
-    problems.add("spec.model.runtime", "must be one of xgboost, got \"" + model.runtime + "\"");
+  if (std::find(kRuntimes.begin(), kRuntimes.end(), model.runtime) == kRuntimes.end()) {
+    std::string known;
+    for (const std::string_view runtime : kRuntimes) {
+      known += (known.empty() ? "" : ", ") + std::string(runtime);
+    }
+    problems.add("spec.model.runtime",
+                 "must be one of " + known + ", got \"" + model.runtime + "\"");
   }
   if (model.sha256 && !isSha256(*model.sha256)) {
     problems.add("spec.model.sha256", "must be 64 hexadecimal digits");

@@ -126,6 +126,8 @@ TEST(CrdSchemaTest, EnumsMatchTheCppNames) {
   EXPECT_EQ(schemaEnum("status.analysis[].result"), cppNames<CheckResult>());
   EXPECT_EQ(schemaEnum("status.history[].outcome"), cppNames<Outcome>());
   EXPECT_EQ(schemaEnum("status.requests.promote"), cppNames<PromoteRequest>());
+  EXPECT_EQ(schemaEnum("spec.model.runtime"),
+            std::vector<std::string>(kRuntimes.begin(), kRuntimes.end()));
 }
 
 TEST(CrdSchemaTest, DefaultsMatchTheCppDefaults) {

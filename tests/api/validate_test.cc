@@ -13,6 +13,14 @@ using testing::fullSpec;
 
 TEST(ValidateTest, AFullSpecIsValid) { EXPECT_TRUE(validate(fullSpec()).empty()); }
 
+TEST(ValidateTest, EveryRuntimeTheSidecarHasIsValid) {
+  for (const auto runtime : kRuntimes) {
+    auto spec = fullSpec();
+    spec.model.runtime = std::string(runtime);
+    EXPECT_TRUE(validate(spec).empty()) << runtime;
+  }
+}
+
 struct Case {
   const char* name;
   std::function<void(ModelDeploymentSpec&)> change;
@@ -38,7 +46,7 @@ const Case kCases[] = {
      {"spec.model.uri: must start with file://, http:// or https://, got \"s3://b/m\""}},
     {"UnknownRuntime",
      [](auto& s) { s.model.runtime = "onnx"; },
-     {"spec.model.runtime: must be one of xgboost, got \"onnx\""}},
+     {"spec.model.runtime: must be one of xgboost, lightgbm, got \"onnx\""}},
     {"ShortDigest",
      [](auto& s) { s.model.sha256 = "abc"; },
      {"spec.model.sha256: must be 64 hexadecimal digits"}},

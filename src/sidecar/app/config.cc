@@ -21,7 +21,7 @@ const FlagSet<SidecarConfig>& flagSet() {
               "file:///path, http://... or https://... (required)");
     flags.add("sha256", "AVIARY_MODEL_SHA256", &C::sha256,
               "expected SHA-256 of the artifact (hex)");
-    flags.add("runtime", "AVIARY_RUNTIME", &C::runtime, "model runtime (xgboost)");
+    flags.add("runtime", "AVIARY_RUNTIME", &C::runtime, "model runtime (xgboost, lightgbm)");
     flags.add("reference", "AVIARY_REFERENCE", &C::reference,
               "training reference profile for drift");
     flags.add("group-input", "AVIARY_GROUP_INPUT", &C::group_input,
