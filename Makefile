@@ -54,8 +54,17 @@ fmt: ## Format the C++ sources in place
 fmt-check: ## Fail if any C++ source is not formatted
 	@clang-format --dry-run --Werror $(SOURCES)
 
-lint: fmt-check ## Format check plus the layering rule of DESIGN.md
+lint: fmt-check ## Format check, the layering rule of DESIGN.md, docs/reference.md in sync with the CRD
 	@scripts/check-layering.sh
+	@scripts/check-reference.sh
+
+.PHONY: reference images
+reference: ## Regenerate docs/reference.md (every ModelDeployment field) from the CRD
+	@scripts/install-deps.sh
+	@/usr/bin/python3 scripts/gen-reference.py crds/aviary.dev_modeldeployments.yaml >docs/reference.md
+
+images: ## Build the controller and sidecar images with buildah, bases from debootstrap (slow; not in make test)
+	@scripts/images/build.sh
 
 bench: ## Sidecar vs in-process XGBoost vs MLServer (bench/run.sh; minutes, needs PyPI once)
 	@bench/run.sh
