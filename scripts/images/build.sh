@@ -8,10 +8,11 @@
 #   3. builds images/controller.Dockerfile and images/sidecar.Dockerfile with buildah (chroot
 #      isolation, the host's network for apt), the compiler cache mounted at /ccache;
 #   4. runs each image's entrypoint with --help and checks it runs as a non-root numeric user and
-#      holds no compiler (scripts/images/verify.sh).
+#      holds no compiler (scripts/images/verify.sh); the sidecar image also serves a test model and
+#      answers one inference request (scripts/images/serve-check.sh).
 # Slow (a cold compile of both binaries on two cores is tens of minutes), so not part of make test.
 #
-# Environment: AVIARY_IMAGE_TAG (latest), AVIARY_CCACHE_DIR (CCACHE_DIR, else ~/.ccache),
+# Environment: AVIARY_IMAGE_TAG (latest), AVIARY_IMAGES_NO_CACHE=1 (rebuild every layer), AVIARY_CCACHE_DIR (CCACHE_DIR, else ~/.ccache),
 # BUILDAH_STORAGE_DRIVER (default: overlay when this machine can mount it, else vfs), JOBS.
 set -o errexit -o nounset -o pipefail
 cd "$(dirname "$0")/../.."
@@ -54,13 +55,14 @@ for component in controller sidecar; do
   echo "images: building ${image} (from ${build_image}, runtime ${runtime_image})"
   started=${SECONDS}
   # --layers keeps the build stage's dependency layer, which both Dockerfiles share.
-  "${buildah[@]}" bud --isolation chroot --network host --layers \
+  "${buildah[@]}" bud --isolation chroot --network host --layers ${AVIARY_IMAGES_NO_CACHE:+--no-cache} \
     --build-arg BUILD_IMAGE="${build_image}" --build-arg RUNTIME_IMAGE="${runtime_image}" \
     --build-arg JOBS="${JOBS:-$(nproc)}" \
     --volume "${ccache_dir}:/ccache" \
     -f "images/${component}.Dockerfile" -t "${image}" .
   echo "images: ${image} built in $((SECONDS - started)) s"
   scripts/images/verify.sh "${image}" "aviary-${component}"
+  if [[ "${component}" == sidecar ]]; then scripts/images/serve-check.sh "${image}"; fi
 done
 
 "${buildah[@]}" images --filter reference='localhost/aviary-*' --filter reference='localhost/debian'
