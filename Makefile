@@ -61,7 +61,8 @@ lint: fmt-check ## Format check, the layering rule of DESIGN.md, docs/reference.
 .PHONY: reference images
 reference: ## Regenerate docs/reference.md (every ModelDeployment field) from the CRD
 	@scripts/install-deps.sh
-	@/usr/bin/python3 scripts/gen-reference.py crds/aviary.dev_modeldeployments.yaml >docs/reference.md
+	@/usr/bin/python3 scripts/gen-reference.py crds/aviary.dev_modeldeployments.yaml >docs/reference.md.tmp
+	@mv docs/reference.md.tmp docs/reference.md
 
 images: ## Build the controller and sidecar images with buildah, bases from debootstrap (slow; not in make test)
 	@scripts/images/build.sh
