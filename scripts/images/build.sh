@@ -35,7 +35,13 @@ if [[ -z "${driver}" ]]; then
 fi
 # A store holds one driver's layers, so vfs gets a store of its own.
 export BUILDAH="buildah --storage-driver ${driver}"
-if [[ "${driver}" == vfs ]]; then BUILDAH+=" --root ${AVIARY_VFS_STORAGE:-/var/lib/containers/storage-vfs}"; fi
+# --layers keeps every step's layer as a cache (both Dockerfiles share the dependency layer); vfs
+# stores each layer as a full copy of the filesystem, about 1.5 GB per build step, so it goes without.
+layers=--layers
+if [[ "${driver}" == vfs ]]; then
+  BUILDAH+=" --root ${AVIARY_VFS_STORAGE:-/var/lib/containers/storage-vfs}"
+  layers=--layers=false
+fi
 read -r -a buildah <<<"${BUILDAH}"
 echo "images: buildah $(buildah --version | awk '{print $3}'), storage driver ${driver}"
 
@@ -54,8 +60,7 @@ for component in controller sidecar; do
   image="localhost/aviary-${component}:${tag}"
   echo "images: building ${image} (from ${build_image}, runtime ${runtime_image})"
   started=${SECONDS}
-  # --layers keeps the build stage's dependency layer, which both Dockerfiles share.
-  "${buildah[@]}" bud --isolation chroot --network host --layers ${AVIARY_IMAGES_NO_CACHE:+--no-cache} \
+  "${buildah[@]}" bud --isolation chroot --network host "${layers}" ${AVIARY_IMAGES_NO_CACHE:+--no-cache} \
     --build-arg BUILD_IMAGE="${build_image}" --build-arg RUNTIME_IMAGE="${runtime_image}" \
     --build-arg JOBS="${JOBS:-$(nproc)}" \
     --volume "${ccache_dir}:/ccache" \
