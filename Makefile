@@ -54,8 +54,10 @@ fmt: ## Format the C++ sources in place
 fmt-check: ## Fail if any C++ source is not formatted
 	@clang-format --dry-run --Werror $(SOURCES)
 
-lint: fmt-check ## Format check, the layering rule of DESIGN.md, docs/reference.md in sync with the CRD
+lint: fmt-check ## Format check, layering rule (DESIGN.md), the chart's copies and values table, docs/reference.md in sync
 	@scripts/check-layering.sh
+	@scripts/check-chart-copies.sh
+	@scripts/chart-values-table.sh --check
 	@scripts/check-reference.sh
 
 .PHONY: reference images

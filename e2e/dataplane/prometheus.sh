@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Starts (start) or stops (stop) the test bed's Prometheus (Debian's) on a free loopback port.
 # It scrapes every target listed in $AVIARY_CLUSTER_DIR/dataplane/targets/*.json (file_sd) every 2 s; the
-# data-plane runner writes one such file per running pod, labelled namespace/pod/revision/model.
+# data-plane runner writes one such file per running pod, labelled namespace/pod/revision/model; and, as job
+# aviary-controller, the targets in $AVIARY_CLUSTER_DIR/controller/targets/*.json (lib/controller.sh writes the
+# running controller's /metrics there). It evaluates deploy/prometheus/aviary-alerts.yaml.
 # Its URL goes to $AVIARY_CLUSTER_DIR/prometheus-url. A start after a stop in the same test bed takes the same
 # port again and keeps the stored samples, so the controller and the scenarios find it where it was (the
 # MetricsUnavailable scenario stops and restarts it this way).
@@ -13,21 +15,27 @@ source "${here}/../lib/common.sh"
 
 dir="${AVIARY_CLUSTER_DIR}"
 targets="${dir}/dataplane/targets"
+controller_targets="${dir}/controller/targets"
 
 start() {
   if process_alive prometheus; then return; fi
   command -v prometheus >/dev/null || die "prometheus is not installed (Debian package prometheus)"
-  mkdir -p "${dir}/prometheus/data" "${targets}"
+  mkdir -p "${dir}/prometheus/data" "${targets}" "${controller_targets}"
   cat >"${dir}/prometheus/prometheus.yml" <<EOC
 global:
   scrape_interval: 2s
   scrape_timeout: 1s
   evaluation_interval: 2s
+rule_files: ['${REPO_ROOT}/deploy/prometheus/aviary-alerts.yaml']
 scrape_configs:
 - job_name: aviary-pods
   honor_labels: true  # a pod's own model/revision labels win over the target's
   file_sd_configs:
   - files: ['${targets}/*.json']
+    refresh_interval: 1s
+- job_name: aviary-controller
+  file_sd_configs:
+  - files: ['${controller_targets}/*.json']
     refresh_interval: 1s
 EOC
   local port=""

@@ -26,9 +26,13 @@ bin_path() {
   etcd) echo "$(cache_dir etcd "${ETCD_VERSION}")/etcd" ;;
   kwok) echo "$(cache_dir kwok "${KWOK_VERSION}")/kwok" ;;
   helm) echo "$(cache_dir helm "${HELM_VERSION}")/helm" ;;
+  argocd-lua) echo "$(cache_dir argocd-lua "${ARGOCD_VERSION}-$(argocd_lua_hash)")/argocd-lua" ;;
   *) die "unknown binary $1" ;;
   esac
 }
+
+# The cache key of e2e/tools/argocd-lua's source, so that an edit rebuilds the tool.
+argocd_lua_hash() { sha256sum "${E2E_DIR}/tools/argocd-lua/main.go" | cut -c1-12; }
 
 # Prints a line every 30 s while PID runs, so a long cold build shows it is alive; returns PID's status.
 progress_while() {
@@ -41,11 +45,15 @@ progress_while() {
   wait "${pid}"
 }
 
-# A free TCP port on 127.0.0.1, not among those this test bed already handed out.
+# A free TCP port on 127.0.0.1, not among those this test bed already handed out. Taken below the kernel's
+# ephemeral range, so no outgoing connection (to the API server, a scrape) can hold it between this check
+# and the server's bind.
 free_port() {
-  local port
+  local port low
+  read -r low _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || low=32768
+  ((low > 12000)) || low=32768
   for _ in $(seq 1 200); do
-    port=$((20000 + RANDOM % 30000))
+    port=$((10000 + RANDOM % (low - 10000)))
     if ! (echo >/dev/tcp/127.0.0.1/"${port}") 2>/dev/null &&
       ! grep -qx "${port}" "${AVIARY_CLUSTER_DIR}/ports" 2>/dev/null; then
       echo "${port}" >>"${AVIARY_CLUSTER_DIR}/ports"

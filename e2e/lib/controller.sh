@@ -45,6 +45,11 @@ controller_start() {
     process_alive_or_dump "${CONTROLLER}" || true
     fail "aviary-controller did not become ready on 127.0.0.1:${port}"
   }
+  # Prometheus scrapes it as job aviary-controller (dataplane/prometheus.sh).
+  local targets="${AVIARY_CLUSTER_DIR}/controller/targets"
+  mkdir -p "${targets}"
+  echo "[{\"targets\": [\"127.0.0.1:${port}\"], \"labels\": {}}]" >"${targets}/aviary-controller.json.tmp"
+  mv "${targets}/aviary-controller.json.tmp" "${targets}/aviary-controller.json"
   log "aviary-controller ready (pid $(cat "${AVIARY_CLUSTER_DIR}/pids/${CONTROLLER}"), $(controller_url))"
 }
 
@@ -143,14 +148,14 @@ cond() { printf '(.status.conditions // [] | map(select(.type == "%s")) | .[0])'
 
 # md_manifest NAME [--provider replicas|gatewayAPI] [--version V] [--model DIR] [--replicas N]
 #             [--steps FLOW] [--metrics FLOW] [--interval D] [--failure-limit N] [--no-data hold|fail]
-#             [--deadline S] [--no-reference]
+#             [--deadline S] [--scale-down-delay D] [--no-reference]
 # Prints a ModelDeployment of the churn model: file:///models/DIR/model.json (default churn/v1), the churn
-# reference profile and the group input region (unless --no-reference), scaleDownDelay 2s. STEPS and
+# reference profile and the group input region (unless --no-reference), scaleDownDelay 2s unless given. STEPS and
 # METRICS are YAML flow sequences. Defaults: replicas 1 (2 with the replicas provider, which splits by pods),
 # steps 30 %, pause 2s, 60 %; one gate, errorRate at most 5 %; analysis every 5s, failureLimit 1.
 md_manifest() {
   local name="$1" provider=replicas version=1 model=churn/v1 replicas="" interval=5s failure_limit=1
-  local no_data=hold deadline=600 reference=1
+  local no_data=hold deadline=600 reference=1 scale_down_delay=2s
   local steps='[{setWeight: 30}, {pause: {duration: 2s}}, {setWeight: 60}]'
   local metrics='[{name: error-rate, builtin: errorRate, max: 5}]'
   shift
@@ -166,6 +171,7 @@ md_manifest() {
     --failure-limit) failure_limit="$2" ;;
     --no-data) no_data="$2" ;;
     --deadline) deadline="$2" ;;
+    --scale-down-delay) scale_down_delay="$2" ;;
     --no-reference)
       reference=0
       shift
@@ -193,7 +199,7 @@ spec:
   traffic: ${traffic}
   strategy:
     steps: ${steps}
-    scaleDownDelay: 2s
+    scaleDownDelay: ${scale_down_delay}
   analysis:
     interval: ${interval}
     failureLimit: ${failure_limit}
@@ -352,6 +358,17 @@ scenario_exit() {
   fi
   rm -f "${STATUS_LOG}"
   exit "${rc}"
+}
+
+# scenario_start NS NAME PROVIDER [MANIFEST_ARGS...]: how a controller scenario opens. The shared controller
+# runs (first: it finalizes what a previous run left in NS), NS is fresh, a failure dumps what the scenario
+# saw, the first revision is Succeeded (first_rollout: REV1) and status changes are recorded.
+scenario_start() {
+  controller_ensure
+  fresh_namespace "$1"
+  on_failure "$1" "$2"
+  first_rollout "$@"
+  md_record "$1" "$2" "${STATUS_LOG}"
 }
 
 # first_rollout NS NAME PROVIDER [MANIFEST_ARGS...]: the ModelDeployment's first revision (churn v1 unless

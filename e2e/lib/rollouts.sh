@@ -51,11 +51,7 @@ expect_gate_named() {
 promote_scenario() {
   local provider="$1" ns name=churn
   ns="e2e-promote-$(provider_short "${provider}")"
-  controller_ensure  # first: it finalizes what a previous run left in the namespace
-  fresh_namespace "${ns}"
-  on_failure "${ns}" "${name}"
-  first_rollout "${ns}" "${name}" "${provider}"
-  md_record "${ns}" "${name}" "${STATUS_LOG}"
+  scenario_start "${ns}" "${name}" "${provider}"
   traffic_start "${ns}" "${name}" "${provider}"
   # churn v2: another model (the same trees, leaves negated) that answers every request 200, quickly.
   local metrics='[{name: error-rate, builtin: errorRate, max: 5}, {name: latency-p99, builtin: latencyP99, max: 2000}]'
@@ -98,11 +94,7 @@ first_error_sample() {
 rollback_errors_scenario() {
   local provider="$1" ns name=churn cut_log interval_s=5 t0
   ns="e2e-errors-$(provider_short "${provider}")"
-  controller_ensure  # first: it finalizes what a previous run left in the namespace
-  fresh_namespace "${ns}"
-  on_failure "${ns}" "${name}"
-  first_rollout "${ns}" "${name}" "${provider}"
-  md_record "${ns}" "${name}" "${STATUS_LOG}"
+  scenario_start "${ns}" "${name}" "${provider}"
   cut_log="$(mktemp)"
   # When traffic leaves the canary: the HTTPRoute's weights, or (replicas) the canary Deployment's scale.
   [[ "${provider}" == gatewayAPI ]] && record "${cut_log}" httproute "${name}" -n "${ns}" \
@@ -159,11 +151,7 @@ rollback_latency_scenario() {
   local provider="$1" ns name=churn t0
   ns="e2e-latency-$(provider_short "${provider}")"
   ensure_slow_model
-  controller_ensure  # first: it finalizes what a previous run left in the namespace
-  fresh_namespace "${ns}"
-  on_failure "${ns}" "${name}"
-  first_rollout "${ns}" "${name}" "${provider}"
-  md_record "${ns}" "${name}" "${STATUS_LOG}"
+  scenario_start "${ns}" "${name}" "${provider}"
   # A slow answer costs a core for 25 ms (idle) to 1 s (loaded): 1.5 requests a second (30-50 % to the canary)
   # keep it usable for the stable and the other scenarios.
   traffic_start "${ns}" "${name}" "${provider}" --rate 1.5

@@ -8,11 +8,7 @@ source "$(dirname "$0")/../lib/scenario.sh"
 source "${E2E_DIR}/lib/controller.sh"
 ns=e2e-no-traffic name=churn provider=replicas
 
-controller_ensure  # first: it finalizes what a previous run left in the namespace
-fresh_namespace "${ns}"
-on_failure "${ns}" "${name}"
-first_rollout "${ns}" "${name}" "${provider}" --deadline 20
-md_record "${ns}" "${name}" "${STATUS_LOG}"
+scenario_start "${ns}" "${name}" "${provider}" --deadline 20
 new_revision "${ns}" "${name}" "${provider}" --version 2 --model churn/v2 --deadline 20
 md_wait 40 "${ns}" "${name}" "holding with AnalysisNoData" \
   "$(cond AnalysisNoData).status == \"True\" and (.status.currentStep // 0) == 0 and .status.phase == \"Progressing\""

@@ -11,11 +11,7 @@ source "${E2E_DIR}/lib/controller.sh"
 ns=e2e-manual name=churn provider=replicas
 steps='[{pause: {duration: 1h}}, {setWeight: 50}, {pause: {}}, {setWeight: 100}, {pause: {duration: 1h}}]'
 
-controller_ensure  # first: it finalizes what a previous run left in the namespace
-fresh_namespace "${ns}"
-on_failure "${ns}" "${name}"
-first_rollout "${ns}" "${name}" "${provider}" --metrics '[]'
-md_record "${ns}" "${name}" "${STATUS_LOG}"
+scenario_start "${ns}" "${name}" "${provider}" --metrics '[]'
 new_revision "${ns}" "${name}" "${provider}" --version 2 --model churn/v2 --metrics '[]' --steps "${steps}"
 md_wait 30 "${ns}" "${name}" "at step 0 (pause 1h)" "(.status.currentStep // 0) == 0"
 

@@ -12,11 +12,7 @@ source "${E2E_DIR}/lib/controller.sh"
 source "${E2E_DIR}/lib/rollouts.sh"
 ns=e2e-drift name=churn provider=replicas
 
-controller_ensure  # first: it finalizes what a previous run left in the namespace
-fresh_namespace "${ns}"
-on_failure "${ns}" "${name}"
-first_rollout "${ns}" "${name}" "${provider}"
-md_record "${ns}" "${name}" "${STATUS_LOG}"
+scenario_start "${ns}" "${name}" "${provider}"
 # The same model under a new version label: only its inputs differ.
 t0="${EPOCHREALTIME}"
 new_revision "${ns}" "${name}" "${provider}" --version 1-drift \

@@ -9,11 +9,7 @@ source "$(dirname "$0")/../lib/scenario.sh"
 source "${E2E_DIR}/lib/controller.sh"
 ns=e2e-new-revision name=churn provider=gatewayAPI
 
-controller_ensure  # first: it finalizes what a previous run left in the namespace
-fresh_namespace "${ns}"
-on_failure "${ns}" "${name}"
-first_rollout "${ns}" "${name}" "${provider}"
-md_record "${ns}" "${name}" "${STATUS_LOG}"
+scenario_start "${ns}" "${name}" "${provider}"
 traffic_start "${ns}" "${name}" "${provider}"
 steps='[{setWeight: 50}, {pause: {}}]'
 new_revision "${ns}" "${name}" "${provider}" --version 2 --model churn/v2 --steps "${steps}"

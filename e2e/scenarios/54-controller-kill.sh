@@ -11,11 +11,7 @@ source "${E2E_DIR}/lib/controller.sh"
 source "${E2E_DIR}/lib/rollouts.sh"
 ns=e2e-controller-kill name=churn provider=gatewayAPI
 
-controller_ensure  # first: it finalizes what a previous run left in the namespace
-fresh_namespace "${ns}"
-on_failure "${ns}" "${name}"
-first_rollout "${ns}" "${name}" "${provider}"
-md_record "${ns}" "${name}" "${STATUS_LOG}"
+scenario_start "${ns}" "${name}" "${provider}"
 traffic_start "${ns}" "${name}" "${provider}"
 new_revision "${ns}" "${name}" "${provider}" --version 2 --model churn/v2
 md_wait 90 "${ns}" "${name}" "past the first step" "(.status.currentStep // 0) >= 1 and .status.phase == \"Progressing\""

@@ -17,11 +17,7 @@ restart_prometheus() {
     "${E2E_DIR}/dataplane/prometheus.sh" start
   fi
 }
-controller_ensure  # first: it finalizes what a previous run left in the namespace
-fresh_namespace "${ns}"
-on_failure "${ns}" "${name}"
-first_rollout "${ns}" "${name}" "${provider}"
-md_record "${ns}" "${name}" "${STATUS_LOG}"
+scenario_start "${ns}" "${name}" "${provider}"
 traffic_start "${ns}" "${name}" "${provider}"
 new_revision "${ns}" "${name}" "${provider}" --version 2 --model churn/v2 --interval "${interval_s}s" \
   --steps '[{setWeight: 20}, {setWeight: 40}, {setWeight: 60}]'

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make demo`: aviary rolling out a model on a local control plane, start to finish, unattended.
 #
-#   1. installs the Debian packages (scripts/install-deps.sh), builds aviary-controller and aviary-sidecar;
+#   1. installs the Debian packages (scripts/install-deps.sh), builds aviary-controller, aviary-sidecar and
+#      kubectl-aviary (the kubectl plugin, put on PATH as `kubectl aviary`);
 #   2. starts the local control plane of e2e/ (etcd, kube-apiserver, kwok nodes, Prometheus, and the data
 #      plane's runner, which runs a real aviary-sidecar for every pod) in $AVIARY_DEMO_DIR (/tmp/aviary-demo),
 #      and the controller against it;
@@ -9,13 +10,13 @@
 #      error rate, p99 latency and KS drift) at model v1, and once v1 is stable sends steady load through the
 #      HTTPRoute with the data plane's load generator;
 #   4. rolls out v2, a good model (promoted), then v3, a model that expects 9 features where the clients send
-#      8, so it answers 400 (rolled back), showing the rollout live: a redrawn screen on a terminal, a line
-#      per change otherwise;
+#      8, so it answers 400 (rolled back), showing the rollout live with `kubectl aviary status --watch`: a
+#      view redrawn in place on a terminal, a line per change otherwise;
 #   5. prints what happened and how to look around. Everything stays up until `make demo-down`.
 #
 # Exits 0 when v2 was promoted and v3 rolled back. Each rollout is bounded by AVIARY_DEMO_ROLLOUT_TIMEOUT
-# seconds (300). AVIARY_DEMO_BUILD=0 skips step 1 (binaries already built); AVIARY_CONTROLLER_BIN and
-# AVIARY_SIDECAR_BIN name other binaries than build/'s.
+# seconds (300). AVIARY_DEMO_BUILD=0 skips step 1 (binaries already built); AVIARY_CONTROLLER_BIN,
+# AVIARY_SIDECAR_BIN and AVIARY_CLI_BIN name other binaries than build/'s.
 set -o errexit -o nounset -o pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -26,8 +27,6 @@ export AVIARY_CLUSTER_DIR="${AVIARY_DEMO_DIR:-/tmp/aviary-demo}"
 export AVIARY_MODELS_DIR="${AVIARY_CLUSTER_DIR}/models"
 # shellcheck source=e2e/lib/common.sh
 source "${repo}/e2e/lib/common.sh"
-# shellcheck source=scripts/demo/view.sh
-source "${repo}/scripts/demo/view.sh"
 
 ns=demo
 md=churn
@@ -38,21 +37,19 @@ started_s=${SECONDS}
 
 say() { printf '\n%s %s\n' "$(date +%H:%M:%S)" "$(if [[ -t 1 ]]; then printf '\e[1m%s\e[0m' "$*"; else echo "$*"; fi)"; }
 
-controller_bin() {
+# built_bin NAME FOLDER: the binary NAME under the build folder (src/FOLDER/, the top, bin/).
+built_bin() {
   local f
-  if [[ -n "${AVIARY_CONTROLLER_BIN:-}" ]]; then
-    echo "${AVIARY_CONTROLLER_BIN}"
-    return
-  fi
-  for f in "${build_dir}/src/operator/aviary-controller" "${build_dir}/aviary-controller" \
-    "${build_dir}/bin/aviary-controller"; do
+  for f in "${build_dir}/src/$2/$1" "${build_dir}/$1" "${build_dir}/bin/$1"; do
     [[ -x "${f}" ]] && {
       echo "${repo}/${f#"${repo}/"}"
       return
     }
   done
-  find "${build_dir}" -type f -name aviary-controller -perm -u+x 2>/dev/null | head -n 1
+  find "${build_dir}" -type f -name "$1" -perm -u+x 2>/dev/null | head -n 1
 }
+controller_bin() { if [[ -n "${AVIARY_CONTROLLER_BIN:-}" ]]; then echo "${AVIARY_CONTROLLER_BIN}"; else built_bin aviary-controller operator; fi; }
+cli_bin() { if [[ -n "${AVIARY_CLI_BIN:-}" ]]; then echo "${AVIARY_CLI_BIN}"; else built_bin kubectl-aviary cli; fi; }
 
 on_interrupt() {
   stop_process demo-loadgen 5 2>/dev/null || true
@@ -74,10 +71,10 @@ step_build() {
     say "skipping the build (AVIARY_DEMO_BUILD=0)"
     return
   fi
-  say "1/5 installing packages and building aviary-controller and aviary-sidecar"
+  say "1/5 installing packages and building aviary-controller, aviary-sidecar and kubectl-aviary"
   scripts/install-deps.sh python3 jq
   make --no-print-directory configure BUILD_DIR="${build_dir}"
-  cmake --build "${build_dir}" -j "$(nproc)" --target aviary-controller aviary-sidecar
+  cmake --build "${build_dir}" -j "$(nproc)" --target aviary-controller aviary-sidecar kubectl-aviary
 }
 
 step_cluster() {
@@ -86,6 +83,13 @@ step_cluster() {
   # shellcheck disable=SC1091
   source "${AVIARY_CLUSTER_DIR}/env"
   python3 scripts/demo/make_models.py "${AVIARY_MODELS_DIR}"
+  # kubectl aviary: the plugin on PATH, beside the test bed's kubectl.
+  local cli
+  cli="$(cli_bin)"
+  [[ -n "${cli}" ]] || die "kubectl-aviary is not built under ${build_dir}/ (make build)"
+  mkdir -p "${AVIARY_CLUSTER_DIR}/bin"
+  ln -sf "${cli}" "${AVIARY_CLUSTER_DIR}/bin/kubectl-aviary"
+  export PATH="${AVIARY_CLUSTER_DIR}/bin:${PATH}"
 
   local bin port
   bin="$(controller_bin)"
@@ -146,7 +150,7 @@ step_first_version() {
   kc create namespace "${ns}" >/dev/null
   wait_until 30 "ServiceAccount default in ${ns}" kc get serviceaccount default -n "${ns}"
   kc apply -f scripts/demo/churn.yaml >/dev/null
-  watch_rollout "Setting up: churn v1 becomes the stable revision (no traffic yet)" "" 180 || {
+  watch_rollout "Setting up: churn v1 becomes the stable revision (no traffic yet)" 180 || {
     diagnose
     die "v1 did not become stable within 180 s"
   }
@@ -156,13 +160,22 @@ step_first_version() {
   wait_until 60 "traffic in Prometheus" traffic_flowing || die "no traffic reached Prometheus within 60 s"
 }
 
+# watch_rollout TITLE TIMEOUT_S: the plugin's live view of the rollout (kubectl aviary status --watch) until
+# the controller has seen the current spec and the rollout is Succeeded (exit 0) or Failed (exit 3).
+# Returns 1 when it did not end within TIMEOUT_S seconds (exit 4) or the view failed.
+watch_rollout() {
+  local title="$1" timeout="$2" rc=0
+  say "${title}"
+  kubectl aviary status "${md}" -n "${ns}" --watch --timeout "${timeout}s" || rc=$?
+  ((rc == 0 || rc == 3))
+}
+
 # rollout VERSION TITLE: patches the model to VERSION and shows the rollout until it is promoted or fails.
-# Prints the outcome line; returns 0 when it ended (either way) within the timeout.
+# Returns 0 when it ended (either way) within the timeout.
 rollout() {
-  local version="$1" title="$2" before
-  before="$(md_field .status.stableRevision)"
+  local version="$1" title="$2"
   set_version "${version}"
-  watch_rollout "${title}" "${before}" "${rollout_timeout}" || {
+  watch_rollout "${title}" "${rollout_timeout}" || {
     diagnose
     return 1
   }
@@ -224,11 +237,13 @@ EOF
   cat <<EOF
 
   now (stable serves 100 %):
-$(kc get modeldeployment "${md}" -n "${ns}" | sed 's/^/    /')
+$(kubectl aviary get "${md}" -n "${ns}" | sed 's/^/    /')
 
 Look around (everything stays up until \`make demo-down\`):
-  source ${AVIARY_CLUSTER_DIR}/env
-  kubectl get md -n ${ns}                          # phase, revisions, weight, step
+  source ${AVIARY_CLUSTER_DIR}/env; export PATH=${AVIARY_CLUSTER_DIR}/bin:\$PATH
+  kubectl aviary get -n ${ns}                      # phase, step, weight, revisions (the plugin: $(cli_bin))
+  kubectl aviary status ${md} -n ${ns}             # gates against their bounds, conditions, events
+  kubectl aviary history ${md} -n ${ns}            # the rollouts that ended
   kubectl get md ${md} -n ${ns} -o yaml            # status: analysis, conditions, history
   kubectl get deploy,svc,httproute,pods -n ${ns}   # what aviary generated; the weights it set
   kubectl get events -n ${ns} --sort-by=.lastTimestamp

@@ -7,10 +7,10 @@
 
 namespace aviary::api {
 
-std::string revisionHash(const ModelDeploymentSpec& spec) {
+std::string revisionHash(const ModelDeploymentSpec& spec, const nlohmann::json& runtime) {
   // nlohmann::json keeps object keys sorted, so dump() is canonical for equal content.
-  const nlohmann::json identity = {{"model", toJson(spec).at("model")},
-                                   {"template", spec.pod_template}};
+  nlohmann::json identity = {{"model", toJson(spec).at("model")}, {"template", spec.pod_template}};
+  if (!runtime.is_null()) identity["runtime"] = runtime;
   const std::string canonical = identity.dump();
   std::uint64_t hash = 14695981039346656037ULL;  // FNV-1a 64-bit offset basis
   for (unsigned char byte : canonical) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "api/spec.h"
@@ -11,6 +12,12 @@ namespace aviary::api {
 // settings does not. 10 lowercase hex digits (a label value, like Kubernetes' pod-template-hash).
 // Stable across processes and releases: keys are hashed in sorted order (canonical JSON) with
 // FNV-1a.
-std::string revisionHash(const ModelDeploymentSpec& spec);
+//
+// `runtime` is what the controller adds to every pod beside the spec (the sidecar's image,
+// resources and arguments). When given (not null) it is part of the revision, so a controller
+// upgrade that brings a new sidecar rolls it out through the canary like a new model, instead of
+// re-templating the stable in place.
+std::string revisionHash(const ModelDeploymentSpec& spec,
+                         const nlohmann::json& runtime = nlohmann::json());
 
 }  // namespace aviary::api

@@ -160,7 +160,32 @@ void validateMetric(const MetricSpec& metric, const std::string& path, Problems&
   }
 }
 
-void validateAnalysis(const AnalysisSpec& analysis, Problems& problems) {
+// What a built-in gate needs from the rest of the spec to ever have data: the sidecar computes
+// drift only against spec.model.reference, and exports group rates only for its one
+// spec.model.groupInput.
+void validateMetricAgainstModel(const MetricSpec& metric, const ModelSpec& model,
+                                const std::string& path, Problems& problems) {
+  if (!metric.builtin) return;
+  if (isDrift(*metric.builtin) && !model.reference) {
+    problems.add(path + ".builtin",
+                 "featureDriftKS and featureDriftPSI need spec.model.reference "
+                 "(the training profile the sidecar compares inputs with)");
+  }
+  if (*metric.builtin == BuiltinMetric::kPositiveRateDisparity && metric.group_by &&
+      metric.group_by != model.group_input) {
+    problems.add(path + ".groupBy",
+                 "must name spec.model.groupInput (" + model.group_input.value_or("unset") +
+                     "), the one input the sidecar groups by, got \"" + *metric.group_by + "\"");
+  }
+  if (*metric.builtin == BuiltinMetric::kShadowAgreement) {
+    problems.add(path + ".builtin",
+                 "shadowAgreement is not available yet: the sidecar does not compare the "
+                 "canary's answers with the stable's; gate the shadow stage on errorRate, "
+                 "latencyP99 or drift instead");
+  }
+}
+
+void validateAnalysis(const AnalysisSpec& analysis, const ModelSpec& model, Problems& problems) {
   if (analysis.interval < std::chrono::seconds(1)) {
     problems.add("spec.analysis.interval", "must be at least 1s");
   }
@@ -177,6 +202,7 @@ void validateAnalysis(const AnalysisSpec& analysis, Problems& problems) {
     const auto& metric = analysis.metrics[i];
     const std::string path = "spec.analysis.metrics[" + std::to_string(i) + "]";
     validateMetric(metric, path, problems);
+    validateMetricAgainstModel(metric, model, path, problems);
     if (!metric.name.empty() && !names.insert(metric.name).second) {
       problems.add(path + ".name", "duplicates another metric's name \"" + metric.name + "\"");
     }
@@ -193,7 +219,7 @@ std::vector<FieldError> validate(const ModelDeploymentSpec& spec) {
   }
   validateTraffic(spec.traffic, problems);
   validateStrategy(spec.strategy, spec.traffic, problems);
-  validateAnalysis(spec.analysis, problems);
+  validateAnalysis(spec.analysis, spec.model, problems);
   if (spec.progress_deadline_seconds < 10 || spec.progress_deadline_seconds > 86400) {
     problems.add("spec.progressDeadlineSeconds",
                  outOfRange(10, 86400, spec.progress_deadline_seconds));

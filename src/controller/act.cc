@@ -12,6 +12,7 @@ namespace {
 using kube::Json;
 
 const Json::json_pointer kTemplate("/spec/template");
+constexpr const char* kPodTemplateHashLabel = "pod-template-hash";
 
 std::string templateRevision(const Json& deployment) {
   const Json::json_pointer labels("/spec/template/metadata/labels");
@@ -54,20 +55,68 @@ struct Applier {
     if (ensure.revision == context.desired_revision) return desired;
     const Json& meta = context.md.at("metadata");
     const std::string prefix = meta.value("namespace", "") + "/";
+    std::optional<Json> pod;
     for (const rollout::Role role : {rollout::Role::kStable, rollout::Role::kCanary}) {
       const kube::ObjectPtr live =
           context.deployments(prefix + roleObjectName(meta.value("name", ""), role));
-      if (!live || templateRevision(*live) != ensure.revision) continue;
-      Json pod = live->at(kTemplate);
-      pod["metadata"]["labels"][kRoleLabel] = roleName(ensure.role);
-      // A template read back carries `creationTimestamp: null`; in an apply patch null deletes.
-      pod["metadata"].erase("creationTimestamp");
-      desired["spec"]["template"] = std::move(pod);
-      return desired;
+      if (live && templateRevision(*live) == ensure.revision) pod = live->at(kTemplate);
+      if (pod) break;
     }
-    return fail(ErrorCode::kFailedPrecondition,
-                "revision " + ensure.revision + " is not the spec's (" + context.desired_revision +
-                    ") and no Deployment runs it, so its pod template is unknown");
+    if (!pod) {
+      AVIARY_ASSIGN_OR_RETURN(pod, templateFromReplicaSets(ensure.revision));
+    }
+    (*pod)["metadata"]["labels"][kRoleLabel] = roleName(ensure.role);
+    // A template read back carries `creationTimestamp: null`; in an apply patch null deletes.
+    (*pod)["metadata"].erase("creationTimestamp");
+    desired["spec"]["template"] = std::move(*pod);
+    return desired;
+  }
+
+  // The pod template of `revision` from the newest ReplicaSet of this ModelDeployment's
+  // Deployments that ran it: after a promotion began, the stable's Deployment runs the canary's
+  // revision, and only its previous ReplicaSet still knows the old stable's template (as
+  // `kubectl rollout undo` finds it). A live list, not a cache: it happens only when a rollback
+  // follows a promotion that had started.
+  Result<Json> templateFromReplicaSets(const std::string& revision) const {
+    const Json& meta = context.md.at("metadata");
+    const std::string name = meta.value("name", "");
+    kube::ListOptions options;
+    options.label_selector =
+        std::string(kModelDeploymentLabel) + "=" + name + "," + kRevisionLabel + "=" + revision;
+    auto listed =
+        context.kube.list(kube::resources::kReplicaSets.in(meta.value("namespace", "")), options);
+    if (!listed) return fail(listed.error().withContext("reading the ReplicaSets of " + name));
+    const Json* newest = nullptr;
+    for (const Json& replica_set : listed->items) {
+      if (!ownedByOurDeployment(replica_set, name) || !replica_set.contains(kTemplate)) continue;
+      // RFC 3339 timestamps of one format order as strings.
+      if (newest == nullptr || replica_set["metadata"].value("creationTimestamp", "") >
+                                   (*newest)["metadata"].value("creationTimestamp", "")) {
+        newest = &replica_set;
+      }
+    }
+    if (newest == nullptr) {
+      return fail(ErrorCode::kFailedPrecondition,
+                  "revision " + revision + " is not the spec's (" + context.desired_revision +
+                      ") and neither a Deployment nor a ReplicaSet of " + name +
+                      " runs it, so its pod template is unknown");
+    }
+    Json pod = newest->at(kTemplate);
+    // The Deployment controller's own label; it adds it again to the Deployment's new ReplicaSet.
+    if (pod["metadata"].contains("labels")) pod["metadata"]["labels"].erase(kPodTemplateHashLabel);
+    return pod;
+  }
+
+  static bool ownedByOurDeployment(const Json& replica_set, const std::string& md_name) {
+    for (const Json& owner : replica_set["metadata"].value("ownerReferences", Json::array())) {
+      const std::string owner_name = owner.value("name", "");
+      if (owner.value("kind", "") == "Deployment" &&
+          (owner_name == roleObjectName(md_name, rollout::Role::kStable) ||
+           owner_name == roleObjectName(md_name, rollout::Role::kCanary))) {
+        return true;
+      }
+    }
+    return false;
   }
   Status operator()(const rollout::SetWeight& weight) const {
     if (context.route && context.route->weight == weight.canary_percent) return {};

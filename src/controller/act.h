@@ -40,8 +40,9 @@ struct ActContext {
 // role's Deployment, skipped when the cached object already has every desired field. Only the
 // spec's own revision is built from the spec; any other revision (the stable while a canary runs,
 // the stable a rollback keeps) keeps the pod template of the Deployment that already runs it, so
-// a new spec never reaches the stable before it is promoted. A revision neither the spec nor a
-// Deployment has is FailedPrecondition. SetWeight /
+// a new spec never reaches the stable before it is promoted. A revision no Deployment runs any
+// more (the old stable, once a promotion has begun) takes its template from the newest
+// ReplicaSet of this ModelDeployment that ran it; none is FailedPrecondition. SetWeight /
 // SetMirror: the router, skipped when the route read at the start already says so. EmitEvent: an
 // Event on the ModelDeployment.
 Status apply(const rollout::Action& action, const ActContext& context);

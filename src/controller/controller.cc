@@ -110,14 +110,11 @@ void Controller::publishMetrics(std::stop_token stop) {
   while (!stop.stop_requested()) {
     if (metrics_) {
       metrics_->setQueueDepth(queue_.length());
-      std::map<std::string, int> phases;
+      std::vector<kube::ObjectPtr> all;
       for (auto& [ns, informer] : model_deployments_) {
-        for (const kube::ObjectPtr& md : informer->cache()->list()) {
-          const auto status = md->value("status", kube::Json::object());
-          phases[status.value("phase", "Initializing")] += 1;
-        }
+        for (kube::ObjectPtr& md : informer->cache()->list()) all.push_back(std::move(md));
       }
-      metrics_->setRollouts(phases);
+      metrics_->setRolloutsFrom(all);
     }
     std::unique_lock lock(mutex);
     wake.wait_for(lock, stop, std::chrono::seconds{5}, [] { return false; });

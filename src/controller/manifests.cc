@@ -46,6 +46,13 @@ Json sidecarContainer(const api::ModelSpec& model, const std::string& revision,
 
 }  // namespace
 
+Json sidecarIdentity(const SidecarDefaults& sidecar) {
+  return {{"image", sidecar.image},
+          {"cpuRequest", sidecar.cpu_request},
+          {"memoryRequest", sidecar.memory_request},
+          {"extraArgs", sidecar.extra_args}};
+}
+
 std::vector<std::string> sidecarArgs(const api::ModelSpec& model, const std::string& revision,
                                      const SidecarDefaults& sidecar) {
   std::vector<std::string> args = {"--model-name=" + model.name, "--model-uri=" + model.uri};

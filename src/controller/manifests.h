@@ -19,6 +19,11 @@ struct SidecarDefaults {
   std::vector<std::string> extra_args;
 };
 
+// What of the sidecar defaults ends up in every pod, as part of each revision
+// (api::revisionHash's `runtime`): a new image, resources or arguments are rolled out through the
+// canary.
+kube::Json sidecarIdentity(const SidecarDefaults& sidecar);
+
 // The sidecar's ports: inference (OIP v2, probes) and /metrics.
 inline constexpr std::int32_t kSidecarHttpPort = 8080;
 inline constexpr std::int32_t kSidecarMetricsPort = 9090;

@@ -111,7 +111,7 @@ Result<kube::ReconcileResult> Reconciler::reconcileOnce(const std::string& key, 
   const api::ModelDeploymentStatus status = readStatus(md, read.problems);
   ObservedWorld world;
   world.md = &md;
-  world.desired_revision = api::revisionHash(spec);
+  world.desired_revision = api::revisionHash(spec, sidecarIdentity(deps_.sidecar));
   world.spec_problems = read.problems;
   const kube::ObjectPtr stable = deps_.deployments(key + "-stable");
   const kube::ObjectPtr canary = deps_.deployments(key + "-canary");

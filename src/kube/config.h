@@ -2,7 +2,9 @@
 
 #include <chrono>
 #include <string>
+#include <vector>
 
+#include "common/flags.h"
 #include "common/result.h"
 #include "http/tls.h"
 
@@ -45,9 +47,35 @@ Result<RestConfig> loadKubeconfig(const std::string& path, const std::string& co
 Result<RestConfig> parseKubeconfig(const std::string& yaml, const std::string& context,
                                    const std::string& base_dir);
 
-// client-go's order: an explicit --kubeconfig, else $KUBECONFIG (first entry), else in-cluster,
-// else ~/.kube/config.
+// One kubeconfig file of a list: its text, the folder its relative paths resolve against, and its
+// path for error messages.
+struct KubeconfigFile {
+  std::string yaml;
+  std::string base_dir;
+  std::string origin;
+};
+
+// Several kubeconfig files merged as kubectl merges the $KUBECONFIG list: current-context comes
+// from the first file that sets it; a context, cluster or user is taken from the first file that
+// has an entry of that name, and its relative paths resolve against that file's folder. An empty
+// list (or one without a current-context and no `context`) is an InvalidConfig error.
+Result<RestConfig> parseKubeconfigs(const std::vector<KubeconfigFile>& files,
+                                    const std::string& context);
+
+// Reads the files of a $KUBECONFIG value (a colon-separated list) and merges them as above.
+// Entries that do not exist are skipped, as kubectl skips them; NotFound when none exists.
+Result<RestConfig> loadKubeconfigList(const std::string& list, const std::string& context);
+
+// client-go's order for controllers: an explicit --kubeconfig, else $KUBECONFIG (the merged list),
+// else in-cluster, else ~/.kube/config.
 Result<RestConfig> loadConfig(const std::string& kubeconfig_flag, const std::string& context_flag);
+
+// kubectl's order, for command-line tools: an explicit --kubeconfig (it must exist), else
+// $KUBECONFIG (the merged list), else $HOME/.kube/config, else in-cluster. `env` supplies
+// KUBECONFIG and HOME; `in_cluster` is where a pod's service account would be.
+Result<RestConfig> loadKubectlConfig(const std::string& kubeconfig_flag,
+                                     const std::string& context_flag, const Environment& env,
+                                     const InClusterPaths& in_cluster = {});
 
 // Decodes standard base64 (the *-data fields); error "InvalidConfig" on bad input.
 Result<std::string> decodeBase64(const std::string& text);

@@ -3,37 +3,11 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
+#include "common/http_status.h"
 #include "common/utf8.h"
 
 namespace aviary::kube {
 namespace {
-
-ErrorCode codeForHttpStatus(int status) {
-  switch (status) {
-    case 400:
-      return ErrorCode::kInvalidArgument;
-    case 401:
-      return ErrorCode::kUnauthenticated;
-    case 403:
-      return ErrorCode::kPermissionDenied;
-    case 404:
-      return ErrorCode::kNotFound;
-    case 409:
-      return ErrorCode::kConflict;
-    case 410:
-      return ErrorCode::kGone;
-    case 422:
-      return ErrorCode::kInvalidArgument;
-    case 429:
-      return ErrorCode::kResourceExhausted;
-    case 500:
-      return ErrorCode::kInternal;
-    case 504:
-      return ErrorCode::kDeadlineExceeded;
-    default:
-      return status >= 500 ? ErrorCode::kUnavailable : ErrorCode::kInvalidArgument;
-  }
-}
 
 // Maps metav1.StatusReason values onto our codes; unknown reasons fall back to the HTTP status.
 std::optional<ErrorCode> codeForReason(std::string_view reason) {
@@ -58,11 +32,11 @@ Error decodeStatusError(int http_status, std::string_view body) {
   nlohmann::json status = nlohmann::json::parse(body, nullptr, false);
   if (status.is_discarded() || !status.is_object() || status.value("kind", "") != "Status") {
     std::string text(utf8Prefix(body, 200));
-    return Error{codeForHttpStatus(http_status),
+    return Error{errorCodeForHttpStatus(http_status),
                  "HTTP " + std::to_string(http_status) + (text.empty() ? "" : ": " + text)};
   }
   const ErrorCode code = codeForReason(status.value("reason", ""))
-                             .value_or(codeForHttpStatus(status.value("code", http_status)));
+                             .value_or(errorCodeForHttpStatus(status.value("code", http_status)));
   std::string message = status.value("message", "HTTP " + std::to_string(http_status));
   if (code == ErrorCode::kInvalidArgument && status.contains("details") &&
       status["details"].contains("causes") && status["details"]["causes"].is_array()) {

@@ -61,7 +61,18 @@ void EventRecorder::record(const Json& regarding, EventType type, const std::str
 void EventRecorder::writerLoop() {
   std::unique_lock lock(queue_mutex_);
   while (true) {
-    queue_changed_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+    // Idle for a series interval: write the series counts that are due and forget what has run
+    // out, so neither waits for a flush() nobody calls.
+    if (!queue_changed_.wait_for(lock, options_.series_write_interval,
+                                 [&] { return stopping_ || !queue_.empty(); })) {
+      writing_ = true;
+      lock.unlock();
+      maintain(/*all_series=*/false);
+      lock.lock();
+      writing_ = false;
+      queue_changed_.notify_all();
+      continue;
+    }
     if (queue_.empty()) return;  // stopping, and everything is written
     Pending pending = std::move(queue_.front());
     queue_.pop_front();
@@ -84,10 +95,15 @@ void EventRecorder::flush() {
     std::unique_lock lock(queue_mutex_);
     queue_changed_.wait(lock, [&] { return queue_.empty() && !writing_; });
   }
+  maintain(/*all_series=*/true);
+}
+
+void EventRecorder::maintain(bool all_series) {
   std::lock_guard lock(mutex_);
   const Timestamp now = clock_->now();
   for (auto& [key, series] : series_) {
-    if (series.count > series.written_count) {
+    const bool due = all_series || now - series.last_write >= options_.series_write_interval;
+    if (series.count > series.written_count && due) {
       try {
         writeSeries(series, now);
       } catch (const std::exception& e) {

@@ -58,9 +58,10 @@ class EventRecorder {
   // `regarding` is the object (at least apiVersion, kind, metadata.name/namespace/uid).
   void record(const Json& regarding, EventType type, const std::string& reason,
               const std::string& action, const std::string& note);
-  // Waits until every event recorded before the call is written, then writes pending series
-  // counts and forgets series, aggregation and spam state that has run out (call periodically
-  // and on shutdown).
+  // Waits until every event recorded before the call is written, then writes every pending
+  // series count and forgets series, aggregation and spam state that has run out. The writer
+  // does the same by itself (for the series that are due) whenever it has been idle for
+  // series_write_interval; call flush() on shutdown and in tests.
   void flush();
   // flush(), then ends the writer thread. Events recorded afterwards are dropped (and counted).
   // Idempotent.
@@ -101,6 +102,9 @@ class EventRecorder {
   void writerLoop();
   void process(const Pending& pending);
   void prune(Timestamp now);
+  // Writes the series counts not yet written (every one, or those whose interval has passed),
+  // then prunes.
+  void maintain(bool all_series);
   bool takeSpamToken(const std::string& object_key, Timestamp now);
   void writeSeries(Series& series, Timestamp now);
 

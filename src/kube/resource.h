@@ -29,6 +29,7 @@ inline const ResourceRef kConfigMaps{"", "v1", "configmaps", "", ""};
 inline const ResourceRef kServices{"", "v1", "services", "", ""};
 inline const ResourceRef kPods{"", "v1", "pods", "", ""};
 inline const ResourceRef kDeployments{"apps", "v1", "deployments", "", ""};
+inline const ResourceRef kReplicaSets{"apps", "v1", "replicasets", "", ""};
 inline const ResourceRef kLeases{"coordination.k8s.io", "v1", "leases", "", ""};
 inline const ResourceRef kEvents{"events.k8s.io", "v1", "events", "", ""};
 inline const ResourceRef kCustomResourceDefinitions{"apiextensions.k8s.io", "v1",

@@ -99,6 +99,8 @@ std::stop_token RestClient::stopToken() const {
   return stop_;
 }
 
+void RestClient::setRequestObserver(RequestObserver observer) { observer_ = std::move(observer); }
+
 Result<http::ClientResponse> RestClient::execute(http::ClientRequest request,
                                                  std::stop_token stop) {
   AVIARY_RETURN_IF_ERROR(addHeaders(request));
@@ -113,6 +115,7 @@ Result<http::ClientResponse> RestClient::execute(http::ClientRequest request,
     auto sent = http_->send(request, stop);
     if (stop.stop_requested()) return cancelled();
     AVIARY_ASSIGN_OR_RETURN(http::ClientResponse response, std::move(sent));
+    if (observer_) observer_(request.method, request.target, response.status);
     bool retryable = response.status == 429 || response.status >= 500;
     auto retry_after = parseRetryAfter(response.header("Retry-After"));
     if (!retryable || !retry_after.has_value() || attempt >= kMaxRetries) return response;
@@ -263,6 +266,7 @@ Status RestClient::watch(const ResourceRef& ref, const WatchOptions& options,
         return decode_status.has_value();
       },
       either.get_token());
+  if (response && observer_) observer_("GET", target, response->status);
   AVIARY_RETURN_IF_ERROR(checkResponse(response, what));
   if (!decode_status.has_value()) return fail(decode_status.error().withContext(what));
   return {};

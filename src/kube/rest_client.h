@@ -1,9 +1,11 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <stop_token>
 #include <string>
+#include <string_view>
 
 #include "common/clock.h"
 #include "common/result.h"
@@ -51,6 +53,13 @@ class RestClient final : public KubeClient {
   // stop token so a deposed leader stops writing. A watch also honours its own stop token.
   void setStopToken(std::stop_token stop);
 
+  // Told of every answer the API server gives this client: each attempt of a request, and a
+  // watch when its stream ends. For metrics (kube/request_path.h names the request); it must be
+  // cheap and thread-safe. Set it before the client is shared.
+  using RequestObserver =
+      std::function<void(std::string_view method, std::string_view target, int status)>;
+  void setRequestObserver(RequestObserver observer);
+
  private:
   std::stop_token stopToken() const;
 
@@ -68,6 +77,7 @@ class RestClient final : public KubeClient {
   TokenSource token_;
   mutable std::mutex stop_mutex_;
   std::stop_token stop_;
+  RequestObserver observer_;
 };
 
 }  // namespace aviary::kube

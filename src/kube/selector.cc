@@ -107,6 +107,33 @@ bool LabelSelector::matches(const Json& labels) const {
   return true;
 }
 
+namespace {
+
+// The fields the API server also selects Events on (core/v1; events.k8s.io/v1 maps regarding.*
+// onto them).
+bool isEventField(const std::string& field) {
+  return field == "involvedObject.kind" || field == "involvedObject.name" ||
+         field == "involvedObject.namespace" || field == "involvedObject.uid" ||
+         field == "reason" || field == "type";
+}
+
+// The string at a dotted path ("involvedObject.name"); "" when absent or not a string.
+std::string stringAtPath(const Json& object, const std::string& path) {
+  const Json* at = &object;
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    std::size_t end = path.find('.', start);
+    if (end == std::string::npos) end = path.size();
+    const std::string key = path.substr(start, end - start);
+    if (!at->is_object() || !at->contains(key)) return "";
+    at = &(*at)[key];
+    start = end + 1;
+  }
+  return at->is_string() ? at->get<std::string>() : "";
+}
+
+}  // namespace
+
 Result<bool> matchesFieldSelector(std::string_view selector, const Json& object) {
   const Json& metadata = object.contains("metadata") ? object["metadata"] : Json::object();
   for (const std::string& term : splitTerms(selector)) {
@@ -122,6 +149,8 @@ Result<bool> matchesFieldSelector(std::string_view selector, const Json& object)
       have = metadata.value("name", "");
     } else if (field == "metadata.namespace") {
       have = metadata.value("namespace", "");
+    } else if (isEventField(field)) {
+      have = stringAtPath(object, field);
     } else {
       return fail(ErrorCode::kInvalidArgument,
                   "field selector on \"" + field + "\" is not supported");

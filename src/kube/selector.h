@@ -26,8 +26,9 @@ class LabelSelector {
   std::vector<Requirement> requirements_;
 };
 
-// Field selectors the API server supports on every resource: metadata.name and metadata.namespace
-// with = / == / !=.
+// Field selectors the API server supports on every resource, metadata.name and metadata.namespace,
+// and those it supports on Events (involvedObject.kind/name/namespace/uid, reason, type), with
+// = / == / !=. Any other field is InvalidArgument, as the API server refuses it.
 Result<bool> matchesFieldSelector(std::string_view selector, const Json& object);
 
 }  // namespace aviary::kube

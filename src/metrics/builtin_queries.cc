@@ -38,9 +38,14 @@ std::string featureDrift(std::string_view stat, const api::MetricSpec& metric, c
 }
 
 // Each group's rate averaged over the canary's pods (each pod keeps its own window of the same
-// traffic), then the lowest over the highest. Fewer than two groups compare nothing: no data.
+// traffic), then the lowest over the highest. Only groups with at least kMinGroupPredictions
+// predictions in the canary's windows count: a rate from a handful of rows swings on chance.
+// Fewer than two such groups compare nothing: no data.
 std::string positiveRateDisparity(const Parts& parts) {
-  const std::string per_group = "avg by (group) (aviary_group_positive_rate{" + parts.canary + "})";
+  const std::string per_group = "(avg by (group) (aviary_group_positive_rate{" + parts.canary +
+                                "}) and on (group) (sum by (group) (aviary_group_predictions{" +
+                                parts.canary + "}) >= " + std::to_string(kMinGroupPredictions) +
+                                "))";
   return "(min(" + per_group + ") / max(" + per_group + ")) and on () (count(" + per_group +
          ") >= 2)";
 }

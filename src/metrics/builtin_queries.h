@@ -10,6 +10,10 @@
 // queries, units and no-data cases are listed in src/metrics/README.md). Pure.
 namespace aviary::metrics {
 
+// positiveRateDisparity ignores a group with fewer predictions than this in the canary's fairness
+// windows (summed over its pods).
+inline constexpr int kMinGroupPredictions = 20;
+
 // The PromQL for `metric.builtin` about the canary revision of `context` in its namespace: one
 // series (aggregated over the revision's pods), or an empty result when the sidecar exports
 // nothing yet. InvalidArgument when `metric` is not a built-in, or when its fields do not fit it

@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 #include <utility>
 
+#include "common/http_status.h"
+
 namespace aviary::metrics {
 namespace {
 
@@ -102,22 +104,6 @@ Result<std::optional<double>> parseData(const json& data) {
               "query returned a " + type + ", a gate needs an instant vector or a scalar");
 }
 
-// The error code for an HTTP status that is not 2xx, before reading the body.
-ErrorCode codeForStatus(int status) {
-  switch (status) {
-    case 401:
-      return ErrorCode::kUnauthenticated;
-    case 403:
-      return ErrorCode::kPermissionDenied;
-    case 404:
-      return ErrorCode::kNotFound;
-    case 429:
-      return ErrorCode::kResourceExhausted;
-    default:
-      return status >= 500 ? ErrorCode::kUnavailable : ErrorCode::kInvalidArgument;
-  }
-}
-
 Result<std::optional<double>> interpret(const http::ClientResponse& response) {
   const json body = json::parse(response.body, nullptr, /*allow_exceptions=*/false);
   const bool api_answer = body.is_object() && body.contains("status");
@@ -129,13 +115,13 @@ Result<std::optional<double>> interpret(const http::ClientResponse& response) {
     };
     const std::string type = text("errorType");
     const std::string message = text("error");
-    ErrorCode code = codeForStatus(response.status);
+    ErrorCode code = errorCodeForHttpStatus(response.status);
     if (response.status >= 200 && response.status < 300) code = ErrorCode::kInvalidArgument;
     if (type == "timeout") code = ErrorCode::kDeadlineExceeded;
     return fail(code, "Prometheus answered " + http_status + " " + type + ": " + message);
   }
   if (response.status < 200 || response.status >= 300) {
-    return fail(codeForStatus(response.status),
+    return fail(errorCodeForHttpStatus(response.status),
                 "Prometheus answered " + http_status + ": " + excerpt(response.body));
   }
   if (!api_answer || body["status"] != "success") {

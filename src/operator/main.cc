@@ -8,6 +8,7 @@
 
 #include "common/logging.h"
 #include "operator/config.h"
+#include "operator/heap_release.h"
 #include "operator/operator_app.h"
 
 namespace {
@@ -37,6 +38,7 @@ int main(int argc, char** argv) {
     return 2;
   }
 
+  limitHeapArenas();
   // Stop signals are blocked in every thread (workers inherit the mask); one thread waits for them.
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
@@ -59,7 +61,10 @@ int main(int argc, char** argv) {
       }
     }
   });
+  std::jthread heap_release(
+      [](std::stop_token own) { releaseFreeHeapUntil(own, std::chrono::seconds{30}); });
   const auto ran = (*app)->run(stop.get_token());
+  heap_release.request_stop();
   signals.request_stop();
   if (!ran) {
     std::fprintf(stderr, "aviary-controller: %s\n", ran.error().message.c_str());

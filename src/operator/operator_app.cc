@@ -67,6 +67,7 @@ struct OperatorApp::Parts {
   std::shared_ptr<kube::RestClient> lease_kube;  // its own token bucket: renewals never queue
   std::shared_ptr<prometheus::Registry> registry = std::make_shared<prometheus::Registry>();
   std::shared_ptr<kube::EventRecorder> events;
+  std::shared_ptr<controller::ControllerMetrics> metrics;
   std::unique_ptr<Providers> providers;
   std::unique_ptr<controller::Controller> controller;
   std::unique_ptr<kube::LeaderElector> elector;
@@ -81,6 +82,12 @@ Result<std::unique_ptr<OperatorApp>> OperatorApp::create(const OperatorConfig& c
   parts->config = config;
   AVIARY_ASSIGN_OR_RETURN(const kube::RestConfig rest, restConfig(config));
   AVIARY_ASSIGN_OR_RETURN(parts->kube, kube::RestClient::create(rest));
+  parts->metrics = std::make_shared<controller::ControllerMetrics>(*parts->registry);
+  auto count_request = [metrics = parts->metrics](std::string_view method, std::string_view target,
+                                                  int status) {
+    metrics->countKubeRequest(method, target, status);
+  };
+  parts->kube->setRequestObserver(count_request);
   AVIARY_ASSIGN_OR_RETURN(parts->providers, Providers::create(config, parts->kube));
 
   const std::string identity = hostname() + "-" + randomSuffix();
@@ -97,11 +104,11 @@ Result<std::unique_ptr<OperatorApp>> OperatorApp::create(const OperatorConfig& c
                      .extra_args = config.sidecar_extra_args};
   parts->controller = std::make_unique<controller::Controller>(
       parts->kube, options, parts->providers->routers(), parts->providers->metricProviders(),
-      parts->events, parts->clock,
-      std::make_shared<controller::ControllerMetrics>(*parts->registry));
+      parts->events, parts->clock, parts->metrics);
 
   if (config.leader_elect) {
     AVIARY_ASSIGN_OR_RETURN(parts->lease_kube, kube::RestClient::create(rest));
+    parts->lease_kube->setRequestObserver(count_request);
     kube::LeaderElectionConfig election;
     election.lease_namespace = leaseNamespace(config);
     election.lease_name = config.leader_election_id;
@@ -144,14 +151,18 @@ Status OperatorApp::run(std::stop_token stop) {
   spdlog::info("serving /metrics, /healthz, /readyz on {}", p.config.http_address);
   std::atomic<bool> lost{false};
   if (!p.elector) {
+    p.metrics->setLeader(true);
     p.controller->run(stop);
+    p.metrics->setLeader(false);
   } else {
     kube::LeaderCallbacks callbacks;
     callbacks.on_started_leading = [&p](std::stop_token leading) {
       spdlog::info("leading: starting the controller");
+      p.metrics->setLeader(true);
       p.controller->run(leading);
     };
-    callbacks.on_stopped_leading = [&lost, &stop] {
+    callbacks.on_stopped_leading = [&p, &lost, &stop] {
+      p.metrics->setLeader(false);
       if (!stop.stop_requested()) lost = true;
     };
     callbacks.on_new_leader = [](const std::string& identity) {

@@ -51,5 +51,14 @@ TEST(RevisionHashTest, IgnoresEverythingElse) {
   EXPECT_EQ(revisionHash(changed), revisionHash(base));
 }
 
+TEST(RevisionHashTest, ChangesWithWhatTheControllerAddsToEveryPod) {
+  const auto spec = fullSpec();
+  const nlohmann::json sidecar = {{"image", "aviary-sidecar:1.0"}};
+  const nlohmann::json upgraded = {{"image", "aviary-sidecar:1.1"}};
+  EXPECT_NE(revisionHash(spec, sidecar), revisionHash(spec));
+  EXPECT_NE(revisionHash(spec, upgraded), revisionHash(spec, sidecar));
+  EXPECT_EQ(revisionHash(spec, sidecar), revisionHash(spec, nlohmann::json(sidecar)));
+}
+
 }  // namespace
 }  // namespace aviary::api

@@ -100,6 +100,23 @@ const Case kCases[] = {
     {"DisparityWithoutGroup",
      [](auto& s) { s.analysis.metrics[1].group_by.reset(); },
      {"spec.analysis.metrics[1].groupBy: is required for builtin positiveRateDisparity"}},
+    {"DisparityOnAnotherInputThanTheGroupInput",
+     [](auto& s) { s.analysis.metrics[1].group_by = "plan"; },
+     {"spec.analysis.metrics[1].groupBy: must name spec.model.groupInput (region), the one input "
+      "the sidecar groups by, got \"plan\""}},
+    {"DisparityWithoutAGroupInput",
+     [](auto& s) { s.model.group_input.reset(); },
+     {"spec.analysis.metrics[1].groupBy: must name spec.model.groupInput (unset), the one input "
+      "the sidecar groups by, got \"region\""}},
+    {"DriftWithoutAReference",
+     [](auto& s) { s.model.reference.reset(); },
+     {"spec.analysis.metrics[2].builtin: featureDriftKS and featureDriftPSI need "
+      "spec.model.reference (the training profile the sidecar compares inputs with)"}},
+    {"ShadowAgreementIsNotAvailable",
+     [](auto& s) { s.analysis.metrics[0].builtin = BuiltinMetric::kShadowAgreement; },
+     {"spec.analysis.metrics[0].builtin: shadowAgreement is not available yet: the sidecar does "
+      "not compare the canary's answers with the stable's; gate the shadow stage on errorRate, "
+      "latencyP99 or drift instead"}},
     {"GroupOnLatency",
      [](auto& s) { s.analysis.metrics[0].group_by = "region"; },
      {"spec.analysis.metrics[0].groupBy: applies only to builtin positiveRateDisparity"}},

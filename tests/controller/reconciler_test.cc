@@ -43,6 +43,12 @@ Json modelDeployment() {
 class ReconcilerTest : public ::testing::Test {
  protected:
   ReconcilerTest() {
+    startReconciler({});
+    provider_->setDefault(0.0);
+  }
+
+  // A controller with these sidecar defaults (a restart after an upgrade, when called again).
+  void startReconciler(SidecarDefaults sidecar) {
     ReconcilerDeps deps{
         .kube = kube_,
         .model_deployments = [this](const std::string& key) { return readMd(key); },
@@ -59,10 +65,9 @@ class ReconcilerTest : public ::testing::Test {
         },
         .events = events_,
         .clock = clock_,
-        .sidecar = {},
+        .sidecar = std::move(sidecar),
         .hooks = {}};
     reconciler_ = std::make_unique<Reconciler>(std::move(deps));
-    provider_->setDefault(0.0);
   }
 
   kube::ObjectPtr readMd(const std::string& key) {
@@ -202,6 +207,54 @@ TEST_F(ReconcilerTest, FailingMetricRollsBack) {
   EXPECT_EQ(deployment("churn-canary")["spec"]["replicas"], 0);
   ASSERT_FALSE(status().history.empty());
   EXPECT_EQ(status().history.back().outcome, api::Outcome::kRolledBack);
+}
+
+TEST_F(ReconcilerTest, AbortAfterTheStableTookTheNewRevisionRestoresTheOldTemplate) {
+  create(modelDeployment());
+  ASSERT_TRUE(runUntil([](const auto& s) { return phaseIs(s, Phase::kSucceeded); }));
+  const std::string v1 = status().stable_revision;
+  const Json v1_template = deployment("churn-stable")["spec"]["template"];
+  editSpec([](Json& spec) { spec["model"]["uri"] = "file:///models/churn/v2/model.json"; });
+  // Promoting with a mesh: the stable runs v2 and the canary waits out scaleDownDelay.
+  ASSERT_TRUE(runUntil([&](const auto& s) {
+    return phaseIs(s, Phase::kPromoting) && revisionOf(deployment("churn-stable")) != v1;
+  }));
+  ASSERT_TRUE(kube_->patchStatus(res::kModelDeployments.in("ml").named("churn"),
+                                 kube::PatchType::kMerge,
+                                 Json{{"status", {{"requests", {{"abort", true}}}}}}));
+
+  ASSERT_TRUE(runUntil([](const auto& s) { return phaseIs(s, Phase::kFailed); }));
+  EXPECT_EQ(status().stable_revision, v1);
+  const Json stable_template = deployment("churn-stable")["spec"]["template"];
+  EXPECT_EQ(stable_template, v1_template);  // the sidecar's args name v1's model again
+  EXPECT_EQ(status().history.back().outcome, api::Outcome::kAborted);
+}
+
+SidecarDefaults sidecarOf(const std::string& image) {
+  SidecarDefaults sidecar;
+  sidecar.image = image;
+  return sidecar;
+}
+
+TEST_F(ReconcilerTest, ANewSidecarIsRolledOutThroughTheCanaryNotInPlace) {
+  startReconciler(sidecarOf("aviary-sidecar:1.0"));
+  create(modelDeployment());
+  ASSERT_TRUE(runUntil([](const auto& s) { return phaseIs(s, Phase::kSucceeded); }));
+  const std::string v1 = status().stable_revision;
+  auto image = [this](const std::string& deployment_name) {
+    return deployment(deployment_name)["spec"]["template"]["spec"]["containers"][0].value("image",
+                                                                                          "");
+  };
+  ASSERT_EQ(image("churn-stable"), "aviary-sidecar:1.0");
+
+  startReconciler(sidecarOf("aviary-sidecar:1.1"));  // the controller upgraded
+  ASSERT_TRUE(runUntil([](const auto& s) { return phaseIs(s, Phase::kProgressing); }, 5));
+  EXPECT_EQ(status().stable_revision, v1);
+  EXPECT_NE(status().canary_revision, v1);
+  EXPECT_EQ(image("churn-stable"), "aviary-sidecar:1.0");  // untouched until promoted
+  EXPECT_EQ(image("churn-canary"), "aviary-sidecar:1.1");
+  ASSERT_TRUE(runUntil([](const auto& s) { return phaseIs(s, Phase::kSucceeded); }));
+  EXPECT_EQ(image("churn-stable"), "aviary-sidecar:1.1");
 }
 
 TEST_F(ReconcilerTest, InvalidSpecIsRecordedAndNothingElseIsWritten) {

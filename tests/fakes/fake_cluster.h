@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdio>
 #include <functional>
 #include <memory>
 #include <string>
@@ -20,11 +21,13 @@ class FakeCluster {
   std::shared_ptr<FakeKube> kube() const { return kube_; }
 
   // Every Deployment reports all its desired pods updated, ready and available, for its current
-  // generation. Writes only the Deployments whose status changes.
+  // generation, and has a ReplicaSet for its current pod template (older ones are kept, as with
+  // revisionHistoryLimit). Writes only what changes.
   void tick() {
     auto list = kube_->list(kube::resources::kDeployments);
     if (!list) return;
     for (kube::Json& deployment : list->items) {
+      ensureReplicaSet(deployment);
       const auto replicas = deployment["spec"].value("replicas", 1);
       const kube::Json status = {
           {"observedGeneration", deployment["metadata"].value("generation", 0)},
@@ -50,6 +53,34 @@ class FakeCluster {
   }
 
  private:
+  // The ReplicaSet the Deployment controller makes for the current template: named by a hash of
+  // the template, labelled as its pods plus pod-template-hash, owned by the Deployment.
+  void ensureReplicaSet(const kube::Json& deployment) {
+    const kube::Json& meta = deployment["metadata"];
+    const kube::Json pod = deployment["spec"].value("template", kube::Json::object());
+    char hash[17];
+    std::snprintf(hash, sizeof hash, "%zx", std::hash<std::string>{}(pod.dump()) & 0xffffffffu);
+    const auto ref = kube::resources::kReplicaSets.in(meta.value("namespace", ""))
+                         .named(meta.value("name", "") + "-" + hash);
+    if (kube_->get(ref)) return;
+    kube::Json labeled = pod;
+    labeled["metadata"]["labels"]["pod-template-hash"] = hash;
+    kube::Json replica_set = {
+        {"apiVersion", "apps/v1"},
+        {"kind", "ReplicaSet"},
+        {"metadata",
+         {{"name", ref.name},
+          {"namespace", ref.ns},
+          {"labels", labeled["metadata"]["labels"]},
+          {"ownerReferences", kube::Json::array({{{"apiVersion", "apps/v1"},
+                                                  {"kind", "Deployment"},
+                                                  {"name", meta.value("name", "")},
+                                                  {"uid", meta.value("uid", "")},
+                                                  {"controller", true}}})}}},
+        {"spec", {{"template", labeled}}}};
+    (void)kube_->create(kube::resources::kReplicaSets.in(ref.ns), replica_set);
+  }
+
   std::shared_ptr<FakeKube> kube_;
 };
 

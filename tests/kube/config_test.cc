@@ -90,6 +90,7 @@ class TempDir {
     std::filesystem::create_directories(path_);
   }
   ~TempDir() { std::filesystem::remove_all(path_); }
+  std::string path() const { return path_.string(); }
   std::string write(const std::string& name, const std::string& text) const {
     std::ofstream(path_ / name) << text;
     return (path_ / name).string();
@@ -118,6 +119,93 @@ TEST(InClusterConfigTest, UsesTheServiceEnvironmentTokenFileAndCa) {
 TEST(InClusterConfigTest, OutsideAPodItIsConfigNotFound) {
   ::unsetenv("KUBERNETES_SERVICE_HOST");
   EXPECT_EQ(inClusterConfig().error().code, ErrorCode::kNotFound);
+}
+
+// Two files as a $KUBECONFIG list might hold them: the first sets current-context and a user; the
+// second defines the cluster and a context of the same name as one in the first.
+const char* kFirstFile = R"(current-context: dev
+contexts:
+- name: dev
+  context: {cluster: shared, user: me, namespace: ml}
+users:
+- name: me
+  user: {client-certificate: me.crt, client-key: me.key}
+)";
+const char* kSecondFile = R"(current-context: other
+contexts:
+- name: dev
+  context: {cluster: elsewhere, user: me}
+- name: other
+  context: {cluster: shared}
+clusters:
+- name: shared
+  cluster: {server: "https://shared:6443", certificate-authority: ca.crt}
+users:
+- name: me
+  user: {token: ignored}
+)";
+
+TEST(KubeconfigListTest, TheFirstFileToSetAValueWinsAndPathsFollowTheirFile) {
+  auto config = parseKubeconfigs({{kFirstFile, "/one", "a"}, {kSecondFile, "/two", "b"}}, "");
+  ASSERT_TRUE(config.has_value()) << config.error().message;
+  EXPECT_EQ(config->server, "https://shared:6443");
+  EXPECT_EQ(config->default_namespace, "ml");
+  EXPECT_EQ(config->tls.ca_file, "/two/ca.crt");
+  EXPECT_EQ(config->tls.client_cert_file, "/one/me.crt");
+  EXPECT_EQ(config->token, "");
+}
+
+TEST(KubeconfigListTest, AContextFlagPicksAContextOfAnyFile) {
+  auto config = parseKubeconfigs({{kFirstFile, "/one", "a"}, {kSecondFile, "/two", "b"}}, "other");
+  ASSERT_TRUE(config.has_value()) << config.error().message;
+  EXPECT_EQ(config->server, "https://shared:6443");
+  EXPECT_EQ(config->default_namespace, "default");
+  EXPECT_EQ(config->tls.client_cert_file, "");
+}
+
+TEST(KubeconfigListTest, SkipsMissingFilesAndSaysWhenNoneExists) {
+  TempDir dir;
+  std::string first = dir.write("first", kFirstFile);
+  std::string second = dir.write("second", kSecondFile);
+  auto config = loadKubeconfigList(first + ":" + dir.path() + "/missing:" + second, "");
+  ASSERT_TRUE(config.has_value()) << config.error().message;
+  EXPECT_EQ(config->tls.ca_file, dir.path() + "/ca.crt");
+  auto none = loadKubeconfigList(dir.path() + "/missing", "");
+  ASSERT_FALSE(none.has_value());
+  EXPECT_EQ(none.error().code, ErrorCode::kNotFound);
+}
+
+TEST(KubectlConfigTest, FollowsKubectlsOrderFlagThenKubeconfigListThenHome) {
+  TempDir dir;
+  std::string first = dir.write("first", kFirstFile);
+  std::string second = dir.write("second", kSecondFile);
+  std::filesystem::create_directories(dir.path() + "/home/.kube");
+  dir.write("home/.kube/config", kKubeconfig);
+  const InClusterPaths nowhere{dir.path() + "/no-token", "", ""};
+
+  auto from_flag = loadKubectlConfig(second, "", mapEnvironment({{"KUBECONFIG", first}}), nowhere);
+  ASSERT_TRUE(from_flag.has_value()) << from_flag.error().message;
+  EXPECT_EQ(from_flag->default_namespace, "default");  // context "other" of the second file
+
+  auto from_list = loadKubectlConfig(
+      "", "",
+      mapEnvironment({{"KUBECONFIG", first + ":" + second}, {"HOME", dir.path() + "/home"}}),
+      nowhere);
+  ASSERT_TRUE(from_list.has_value()) << from_list.error().message;
+  EXPECT_EQ(from_list->default_namespace, "ml");
+
+  auto from_home =
+      loadKubectlConfig("", "", mapEnvironment({{"HOME", dir.path() + "/home"}}), nowhere);
+  ASSERT_TRUE(from_home.has_value()) << from_home.error().message;
+  EXPECT_EQ(from_home->server, "https://127.0.0.1:6443");
+
+  auto missing_flag = loadKubectlConfig(dir.path() + "/nope", "", mapEnvironment({}), nowhere);
+  ASSERT_FALSE(missing_flag.has_value());
+  EXPECT_NE(missing_flag.error().message.find("nope"), std::string::npos);
+  ::unsetenv("KUBERNETES_SERVICE_HOST");
+  auto nothing = loadKubectlConfig("", "", mapEnvironment({{"HOME", dir.path()}}), nowhere);
+  ASSERT_FALSE(nothing.has_value());
+  EXPECT_EQ(nothing.error().code, ErrorCode::kNotFound);
 }
 
 TEST(TokenSourceTest, RereadsTheTokenFileWhenItChanges) {

@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <stdexcept>
+#include <thread>
 #include <utility>
 
 #include "tests/fakes/fake_clock.h"
@@ -57,6 +58,26 @@ TEST(EventRecorderTest, RepeatsBecomeOneSeriesWrittenAtMostOncePerInterval) {
   ASSERT_EQ(all.size(), 1u);
   EXPECT_EQ(all[0]["series"]["count"], 100);
   EXPECT_LE(recorder.writes(), 1 + 100 / 30 + 1) << "one create, then one series write per 30 s";
+}
+
+TEST(EventRecorderTest, AnIdleWriterWritesDueSeriesCountsWithoutAFlush) {
+  auto kube = std::make_shared<FakeKube>();
+  auto clock = std::make_shared<FakeClock>();
+  EventRecorderOptions options;
+  options.series_write_interval = std::chrono::milliseconds{50};
+  EventRecorder recorder(kube, clock, options);
+  recorder.record(kModel, EventType::kNormal, "Waiting", "Analyse", "no data yet");
+  recorder.record(kModel, EventType::kNormal, "Waiting", "Analyse", "no data yet");
+  clock->advance(seconds{1});  // the second one's count is now due
+  const auto deadline = std::chrono::steady_clock::now() + seconds{5};
+  auto count = [&] {
+    auto all = events(*kube);
+    return all.size() == 1 && all[0].contains("series") ? all[0]["series"].value("count", 0) : 0;
+  };
+  while (count() != 2 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds{10});
+  }
+  EXPECT_EQ(count(), 2);
 }
 
 TEST(EventRecorderTest, AFlappingConditionIsAggregatedNotFlooded) {

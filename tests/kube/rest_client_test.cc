@@ -118,6 +118,27 @@ TEST(RestClientTest, HonoursRetryAfterOnTooManyRequests) {
   EXPECT_EQ(server.requests().size(), 2u);
 }
 
+TEST(RestClientTest, TheObserverHearsEveryAttemptWithItsStatus) {
+  ReplayServer server;
+  auto busy =
+      ReplayResponse::json(429, R"({"kind":"Status","reason":"TooManyRequests","code":429})");
+  busy.headers.emplace_back("Retry-After", "0");
+  server.enqueue(busy);
+  server.enqueue(ReplayResponse::json(200, R"({"metadata":{"name":"a"}})"));
+  server.enqueue(ReplayResponse::json(409, R"({"kind":"Status","reason":"Conflict","code":409})"));
+  auto client = clientFor(server);
+  std::vector<std::string> heard;
+  client->setRequestObserver([&](std::string_view method, std::string_view target, int status) {
+    heard.push_back(std::string(method) + " " + std::string(target) + " " + std::to_string(status));
+  });
+  ASSERT_TRUE(client->get(kCm.named("a")));
+  EXPECT_FALSE(client->update(kCm.named("a"), Json{{"metadata", {{"name", "a"}}}}));
+  EXPECT_EQ(heard, (std::vector<std::string>{
+                       "GET /api/v1/namespaces/ml/configmaps/a 429",
+                       "GET /api/v1/namespaces/ml/configmaps/a 200",
+                       "PUT /api/v1/namespaces/ml/configmaps/a?fieldManager=aviary 409"}));
+}
+
 TEST(RestClientTest, AStopEndsARetryAfterWaitAtOnce) {
   ReplayServer server;
   auto busy =

@@ -44,6 +44,18 @@ TEST(FieldSelectorTest, SupportsNameAndNamespace) {
   EXPECT_FALSE(matchesFieldSelector("spec.x=1", object).has_value());
 }
 
+TEST(FieldSelectorTest, SupportsTheFieldsEventsAreSelectedOn) {
+  const Json event = {{"metadata", {{"name", "e1"}}},
+                      {"involvedObject", {{"kind", "ModelDeployment"}, {"name", "churn"}}},
+                      {"reason", "Promoted"},
+                      {"type", "Normal"}};
+  EXPECT_TRUE(*matchesFieldSelector("involvedObject.kind=ModelDeployment,involvedObject.name=churn",
+                                    event));
+  EXPECT_FALSE(*matchesFieldSelector("involvedObject.name=other", event));
+  EXPECT_TRUE(*matchesFieldSelector("reason=Promoted,type!=Warning", event));
+  EXPECT_FALSE(*matchesFieldSelector("involvedObject.namespace=ml", event));
+}
+
 TEST(YamlTest, ReadsManifestsWithYamlScalarTypes) {
   auto documents = parseYamlDocuments(R"(---
 apiVersion: v1

@@ -55,9 +55,12 @@ std::vector<QueryCase> cases() {
       {"featureDriftPSI of a feature that needs escaping", psi_one,
        R"(max(aviary_feature_drift{namespace="ml",revision="1a2b3c",stat="psi",feature="odd\"name\\"}))"},
       {"positiveRateDisparity", fairness,
-       R"((min(avg by (group) (aviary_group_positive_rate{namespace="ml",revision="1a2b3c"})))"
-       R"( / max(avg by (group) (aviary_group_positive_rate{namespace="ml",revision="1a2b3c"}))))"
-       R"( and on () (count(avg by (group) (aviary_group_positive_rate{namespace="ml",revision="1a2b3c"})) >= 2))"},
+       R"((min((avg by (group) (aviary_group_positive_rate{namespace="ml",revision="1a2b3c"}))"
+       R"( and on (group) (sum by (group) (aviary_group_predictions{namespace="ml",revision="1a2b3c"}) >= 20))))"
+       R"( / max((avg by (group) (aviary_group_positive_rate{namespace="ml",revision="1a2b3c"}))"
+       R"( and on (group) (sum by (group) (aviary_group_predictions{namespace="ml",revision="1a2b3c"}) >= 20)))))"
+       R"( and on () (count((avg by (group) (aviary_group_positive_rate{namespace="ml",revision="1a2b3c"}))"
+       R"( and on (group) (sum by (group) (aviary_group_predictions{namespace="ml",revision="1a2b3c"}) >= 20))) >= 2))"},
       {"shadowAgreement", builtin(BuiltinMetric::kShadowAgreement),
        R"(min(aviary_shadow_agreement_ratio{namespace="ml",revision="1a2b3c"}))"},
   };

@@ -195,7 +195,7 @@ TEST(PrometheusProviderTest, ServerFailuresAreErrorsNeverValues) {
            R"({"status":"error","errorType":"timeout","error":"query timed out in expression evaluation"})"),
        ErrorCode::kDeadlineExceeded, "query timed out"},
       {ReplayResponse::json(500, R"({"status":"error","errorType":"internal","error":"boom"})"),
-       ErrorCode::kUnavailable, "internal: boom"},
+       ErrorCode::kInternal, "internal: boom"},
       {ReplayResponse::json(502, "<html>Bad Gateway</html>"), ErrorCode::kUnavailable,
        "HTTP 502: <html>Bad Gateway</html>"},
       {ReplayResponse::json(401, "Unauthorized"), ErrorCode::kUnauthenticated, "HTTP 401"},

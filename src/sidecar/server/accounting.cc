@@ -40,7 +40,12 @@ Accounting::Accounting(SidecarMetrics& metrics, const AccountingOptions& options
       rate_family_(prometheus::BuildGauge()
                        .Name("aviary_group_positive_rate")
                        .Help("Share of positive predictions per group over the last predictions")
-                       .Register(metrics.registry())) {}
+                       .Register(metrics.registry())),
+      count_family_(prometheus::BuildGauge()
+                        .Name("aviary_group_predictions")
+                        .Help("Predictions per group in the window behind "
+                              "aviary_group_positive_rate")
+                        .Register(metrics.registry())) {}
 
 Status Accounting::setReference(drift::ReferenceProfile profile) {
   AVIARY_ASSIGN_OR_RETURN(drift::DriftWindow window,
@@ -118,20 +123,24 @@ void Accounting::publishRates() {
   std::set<std::string> present;
   for (const fairness::GroupRate& rate : groups_.rates()) {
     present.insert(rate.group);
-    auto& gauge = rate_gauges_[rate.group];
-    if (gauge == nullptr) {
-      gauge = &rate_family_.Add(
-          {{"model", identity.name}, {"revision", identity.revision}, {"group", rate.group}});
+    GroupGauges& gauges = group_gauges_[rate.group];
+    if (gauges.rate == nullptr) {
+      const std::map<std::string, std::string> labels = {
+          {"model", identity.name}, {"revision", identity.revision}, {"group", rate.group}};
+      gauges.rate = &rate_family_.Add(labels);
+      gauges.count = &count_family_.Add(labels);
     }
-    gauge->Set(rate.positive_rate);
+    gauges.rate->Set(rate.positive_rate);
+    gauges.count->Set(static_cast<double>(rate.count));
   }
   // Groups that left the window stop being exported rather than freezing at their last rate.
-  for (auto it = rate_gauges_.begin(); it != rate_gauges_.end();) {
+  for (auto it = group_gauges_.begin(); it != group_gauges_.end();) {
     if (present.contains(it->first)) {
       ++it;
     } else {
-      rate_family_.Remove(it->second);
-      it = rate_gauges_.erase(it);
+      rate_family_.Remove(it->second.rate);
+      count_family_.Remove(it->second.count);
+      it = group_gauges_.erase(it);
     }
   }
 }

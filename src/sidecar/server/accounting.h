@@ -71,7 +71,12 @@ class Accounting final : public InferenceObserver {
   fairness::GroupWindow groups_;
   prometheus::Family<prometheus::Gauge>& drift_family_;
   prometheus::Family<prometheus::Gauge>& rate_family_;
-  std::map<std::string, prometheus::Gauge*> rate_gauges_;
+  prometheus::Family<prometheus::Gauge>& count_family_;
+  struct GroupGauges {
+    prometheus::Gauge* rate = nullptr;
+    prometheus::Gauge* count = nullptr;
+  };
+  std::map<std::string, GroupGauges> group_gauges_;
 };
 
 }  // namespace aviary::sidecar

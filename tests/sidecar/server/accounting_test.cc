@@ -83,6 +83,13 @@ TEST(AccountingTest, GroupPositiveRatesUseTheThreshold) {
   EXPECT_TRUE(
       hasLine(text, R"(aviary_group_positive_rate{group="b",model="churn",revision="rev-a"} 0.5)"))
       << text;
+  // The sample behind each rate, so a gate can ignore groups seen too rarely.
+  EXPECT_TRUE(
+      hasLine(text, R"(aviary_group_predictions{group="a",model="churn",revision="rev-a"} 2)"))
+      << text;
+  EXPECT_TRUE(
+      hasLine(text, R"(aviary_group_predictions{group="b",model="churn",revision="rev-a"} 2)"))
+      << text;
 }
 
 TEST(AccountingTest, GroupsThatLeaveTheWindowStopBeingExported) {

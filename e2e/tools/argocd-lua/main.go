@@ -1,0 +1,545 @@
+// Command argocd-lua runs Argo CD resource customizations (health.lua, actions) through Argo CD's own Lua
+// runtime, the util/lua package of the Argo CD release pinned in e2e/versions.env, loaded the way an Argo CD
+// server loads out-of-tree scripts from argocd-cm.
+//
+//	argocd-lua configmap DIR          prints the argocd-cm ConfigMap that carries every customization under DIR
+//	argocd-lua test DIR CONFIGMAP     checks that CONFIGMAP is what `configmap DIR` prints, then runs every
+//	                                  health_test.yaml and actions/action_test.yaml under DIR with the scripts
+//	                                  taken from CONFIGMAP; prints one line per case and "N passed, N failed"
+//	argocd-lua health CONFIGMAP OBJ   prints the health (JSON) of the object in file OBJ ("-": stdin)
+//	argocd-lua discover CONFIGMAP OBJ prints the actions Argo CD offers for OBJ (JSON)
+//	argocd-lua action CONFIGMAP NAME OBJ
+//	                                  runs action NAME on OBJ and prints the merge patches Argo CD's server
+//	                                  sends for the result: {"status": PATCH|null, "main": PATCH|null}
+//
+// DIR has Argo CD's resource_customizations layout: DIR/GROUP/KIND/{health.lua, health_test.yaml, testdata/,
+// actions/discovery.lua, actions/NAME/action.lua, actions/action_test.yaml, actions/testdata/}.
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+
+	"github.com/argoproj/gitops-engine/pkg/health"
+	jsonpatch "github.com/evanphx/json-patch"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"sigs.k8s.io/yaml"
+
+	applicationpkg "github.com/argoproj/argo-cd/v3/pkg/apiclient/application"
+	appv1 "github.com/argoproj/argo-cd/v3/pkg/apis/application/v1alpha1"
+	"github.com/argoproj/argo-cd/v3/util/lua"
+)
+
+const (
+	healthKeyPrefix  = "resource.customizations.health."
+	actionsKeyPrefix = "resource.customizations.actions."
+)
+
+func main() {
+	if err := run(os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "argocd-lua:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string) error {
+	if len(args) == 0 {
+		return errors.New("usage: argocd-lua configmap DIR | test DIR CONFIGMAP | health CONFIGMAP OBJ | " +
+			"discover CONFIGMAP OBJ | action CONFIGMAP NAME OBJ")
+	}
+	switch {
+	case args[0] == "configmap" && len(args) == 2:
+		text, err := configMap(args[1])
+		if err != nil {
+			return err
+		}
+		fmt.Print(text)
+		return nil
+	case args[0] == "test" && len(args) == 3:
+		return test(args[1], args[2])
+	case args[0] == "health" && len(args) == 3:
+		vm, err := vmFromConfigMap(args[1])
+		if err != nil {
+			return err
+		}
+		obj, err := readObject(args[2])
+		if err != nil {
+			return err
+		}
+		status, err := healthOf(vm, obj)
+		if err != nil {
+			return err
+		}
+		return printJSON(status)
+	case args[0] == "discover" && len(args) == 3:
+		vm, err := vmFromConfigMap(args[1])
+		if err != nil {
+			return err
+		}
+		obj, err := readObject(args[2])
+		if err != nil {
+			return err
+		}
+		actions, err := discover(vm, obj)
+		if err != nil {
+			return err
+		}
+		return printJSON(actions)
+	case args[0] == "action" && len(args) == 4:
+		vm, err := vmFromConfigMap(args[1])
+		if err != nil {
+			return err
+		}
+		obj, err := readObject(args[3])
+		if err != nil {
+			return err
+		}
+		patch, err := actionPatch(vm, obj, args[2])
+		if err != nil {
+			return err
+		}
+		return printJSON(patch)
+	}
+	return fmt.Errorf("unknown command or wrong arguments: %s", strings.Join(args, " "))
+}
+
+// ---- argocd-cm from the folder layout ----
+
+// customization is one GROUP/KIND folder.
+type customization struct {
+	group, kind, dir string
+}
+
+// configKey is the argocd-cm key suffix Argo CD uses for a group and kind ("aviary.dev_ModelDeployment").
+func (c customization) configKey() string { return c.group + "_" + c.kind }
+
+func findCustomizations(dir string) ([]customization, error) {
+	groups, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var found []customization
+	for _, g := range groups {
+		if !g.IsDir() {
+			continue
+		}
+		kinds, err := os.ReadDir(filepath.Join(dir, g.Name()))
+		if err != nil {
+			return nil, err
+		}
+		for _, k := range kinds {
+			if k.IsDir() {
+				found = append(found, customization{g.Name(), k.Name(), filepath.Join(dir, g.Name(), k.Name())})
+			}
+		}
+	}
+	if len(found) == 0 {
+		return nil, fmt.Errorf("%s has no GROUP/KIND folders", dir)
+	}
+	return found, nil
+}
+
+// block renders text as the body of a YAML literal block scalar indented by indent spaces.
+func block(text string, indent int) string {
+	pad := strings.Repeat(" ", indent)
+	var b strings.Builder
+	for _, line := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
+		if strings.TrimSpace(line) == "" {
+			b.WriteString("\n")
+			continue
+		}
+		b.WriteString(pad + line + "\n")
+	}
+	return b.String()
+}
+
+func configMap(dir string) (string, error) {
+	found, err := findCustomizations(dir)
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	b.WriteString("# Generated by e2e/tools/argocd-lua from deploy/argocd/resource_customizations. Do not edit;\n")
+	b.WriteString("# run `e2e/tools/argocd-lua/run.sh configmap` after changing a script.\n")
+	b.WriteString("# Merge these keys into Argo CD's argocd-cm (kubectl -n argocd patch configmap argocd-cm --patch-file ...).\n")
+	b.WriteString("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: argocd-cm\n  labels:\n    app.kubernetes.io/name: argocd-cm\n    app.kubernetes.io/part-of: argocd\ndata:\n")
+	for _, c := range found {
+		healthLua, err := os.ReadFile(filepath.Join(c.dir, "health.lua"))
+		if err == nil {
+			b.WriteString("  " + healthKeyPrefix + c.configKey() + ": |\n" + block(string(healthLua), 4))
+		} else if !os.IsNotExist(err) {
+			return "", err
+		}
+		discovery, err := os.ReadFile(filepath.Join(c.dir, "actions", "discovery.lua"))
+		if os.IsNotExist(err) {
+			continue
+		} else if err != nil {
+			return "", err
+		}
+		entries, err := os.ReadDir(filepath.Join(c.dir, "actions"))
+		if err != nil {
+			return "", err
+		}
+		b.WriteString("  " + actionsKeyPrefix + c.configKey() + ": |\n")
+		b.WriteString("    discovery.lua: |\n" + block(string(discovery), 6))
+		b.WriteString("    definitions:\n")
+		for _, e := range entries {
+			script, err := os.ReadFile(filepath.Join(c.dir, "actions", e.Name(), "action.lua"))
+			if !e.IsDir() || os.IsNotExist(err) {
+				continue
+			} else if err != nil {
+				return "", err
+			}
+			b.WriteString("    - name: " + e.Name() + "\n      action.lua: |\n" + block(string(script), 8))
+		}
+	}
+	return b.String(), nil
+}
+
+// vmFromConfigMap reads argocd-cm keys into resource overrides keyed "GROUP/KIND", as Argo CD's settings
+// manager does for resource.customizations.health.GROUP_KIND and resource.customizations.actions.GROUP_KIND,
+// and returns the Lua VM an Argo CD server would run them in (standard libraries off).
+func vmFromConfigMap(path string) (lua.VM, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return lua.VM{}, err
+	}
+	var cm struct {
+		Data map[string]string `json:"data"`
+	}
+	if err := yaml.Unmarshal(raw, &cm); err != nil {
+		return lua.VM{}, fmt.Errorf("%s: %w", path, err)
+	}
+	overrides := map[string]appv1.ResourceOverride{}
+	for key, value := range cm.Data {
+		var suffix string
+		var isHealth bool
+		switch {
+		case strings.HasPrefix(key, healthKeyPrefix):
+			suffix, isHealth = strings.TrimPrefix(key, healthKeyPrefix), true
+		case strings.HasPrefix(key, actionsKeyPrefix):
+			suffix = strings.TrimPrefix(key, actionsKeyPrefix)
+		default:
+			continue
+		}
+		i := strings.LastIndex(suffix, "_")
+		if i < 0 {
+			return lua.VM{}, fmt.Errorf("%s: key %q names no GROUP_KIND", path, key)
+		}
+		groupKind := suffix[:i] + "/" + suffix[i+1:]
+		o := overrides[groupKind]
+		if isHealth {
+			o.HealthLua = value
+		} else {
+			o.Actions = value
+			if _, err := o.GetActions(); err != nil {
+				return lua.VM{}, fmt.Errorf("%s: %s: %w", path, key, err)
+			}
+		}
+		overrides[groupKind] = o
+	}
+	return lua.VM{ResourceOverrides: overrides}, nil
+}
+
+// ---- running scripts the way the Argo CD server does ----
+
+func readObject(path string) (*unstructured.Unstructured, error) {
+	var raw []byte
+	var err error
+	if path == "-" {
+		raw, err = readAll(os.Stdin)
+	} else {
+		raw, err = os.ReadFile(path)
+	}
+	if err != nil {
+		return nil, err
+	}
+	obj := map[string]any{}
+	if err := yaml.Unmarshal(raw, &obj); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return &unstructured.Unstructured{Object: obj}, nil
+}
+
+func readAll(f *os.File) ([]byte, error) {
+	var buf bytes.Buffer
+	_, err := buf.ReadFrom(f)
+	return buf.Bytes(), err
+}
+
+func healthOf(vm lua.VM, obj *unstructured.Unstructured) (*health.HealthStatus, error) {
+	script, useOpenLibs, err := vm.GetHealthScript(obj)
+	if err != nil {
+		return nil, err
+	}
+	if script == "" {
+		return nil, fmt.Errorf("no health script for %s", lua.GetConfigMapKey(obj.GroupVersionKind()))
+	}
+	vm.UseOpenLibs = useOpenLibs
+	return vm.ExecuteHealthLua(obj, script)
+}
+
+func discover(vm lua.VM, obj *unstructured.Unstructured) ([]appv1.ResourceAction, error) {
+	scripts, err := vm.GetResourceActionDiscovery(obj)
+	if err != nil {
+		return nil, err
+	}
+	return vm.ExecuteResourceActionDiscovery(obj, scripts)
+}
+
+func runAction(vm lua.VM, obj *unstructured.Unstructured, name string, params map[string]string) (*unstructured.Unstructured, error) {
+	action, err := vm.GetResourceAction(obj, name)
+	if err != nil {
+		return nil, err
+	}
+	var ps []*applicationpkg.ResourceActionParameters
+	for k, v := range params {
+		ps = append(ps, &applicationpkg.ResourceActionParameters{Name: &k, Value: &v})
+	}
+	impacted, err := vm.ExecuteResourceAction(obj, action.ActionLua, ps)
+	if err != nil {
+		return nil, err
+	}
+	if len(impacted) != 1 || impacted[0].K8SOperation != lua.PatchOperation {
+		return nil, fmt.Errorf("action %s: want one patch of the object, got %d impacted resources", name, len(impacted))
+	}
+	return impacted[0].UnstructuredObj, nil
+}
+
+// actionPatch runs an action and returns what Argo CD's server sends for it (server/application's
+// patchResource): the merge patch from the live object to the action's result goes to the status subresource
+// when it touches status, and the patch without status goes to the object when anything else is left.
+// Either is null when not sent.
+func actionPatch(vm lua.VM, obj *unstructured.Unstructured, name string) (map[string]any, error) {
+	newObj, err := runAction(vm, obj, name, nil)
+	if err != nil {
+		return nil, err
+	}
+	liveBytes, err := json.Marshal(obj.Object)
+	if err != nil {
+		return nil, err
+	}
+	newBytes, err := json.Marshal(newObj.Object)
+	if err != nil {
+		return nil, err
+	}
+	diff, err := jsonpatch.CreateMergePatch(liveBytes, newBytes)
+	if err != nil {
+		return nil, err
+	}
+	var patch map[string]any
+	if err := json.Unmarshal(diff, &patch); err != nil {
+		return nil, err
+	}
+	out := map[string]any{"status": nil, "main": nil}
+	if _, ok := patch["status"]; ok {
+		out["status"] = patch
+		rest := map[string]any{}
+		for k, v := range patch {
+			if k != "status" {
+				rest[k] = v
+			}
+		}
+		if len(rest) > 0 {
+			out["main"] = rest
+		}
+	} else if len(patch) > 0 {
+		out["main"] = patch
+	}
+	return out, nil
+}
+
+func printJSON(v any) error {
+	out, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	fmt.Println(string(out))
+	return nil
+}
+
+// ---- the fixture suites (Argo CD's own health_test.yaml / action_test.yaml shape) ----
+
+type healthSuite struct {
+	Tests []struct {
+		InputPath    string              `json:"inputPath"`
+		HealthStatus health.HealthStatus `json:"healthStatus"`
+	} `json:"tests"`
+}
+
+type actionSuite struct {
+	DiscoveryTests []struct {
+		InputPath string                 `json:"inputPath"`
+		Result    []appv1.ResourceAction `json:"result"`
+	} `json:"discoveryTests"`
+	ActionTests []struct {
+		Action               string            `json:"action"`
+		InputPath            string            `json:"inputPath"`
+		ExpectedOutputPath   string            `json:"expectedOutputPath"`
+		ExpectedErrorMessage string            `json:"expectedErrorMessage"`
+		Parameters           map[string]string `json:"parameters"`
+	} `json:"actionTests"`
+}
+
+type tally struct{ passed, failed int }
+
+func (t *tally) check(name string, err error) {
+	if err != nil {
+		t.failed++
+		fmt.Printf("FAIL %s: %v\n", name, err)
+		return
+	}
+	t.passed++
+	fmt.Printf("ok   %s\n", name)
+}
+
+// normalized round-trips v through JSON so that numbers and empty values compare the way Argo CD's JSON glue
+// sees them.
+func normalized(v any) (any, error) {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	var out any
+	err = json.Unmarshal(raw, &out)
+	return out, err
+}
+
+func sameJSON(want, got any) error {
+	w, err := normalized(want)
+	if err != nil {
+		return err
+	}
+	g, err := normalized(got)
+	if err != nil {
+		return err
+	}
+	if reflect.DeepEqual(w, g) {
+		return nil
+	}
+	wy, _ := yaml.Marshal(w)
+	gy, _ := yaml.Marshal(g)
+	return fmt.Errorf("\n--- want\n%s--- got\n%s", wy, gy)
+}
+
+func readSuite(path string, into any) (bool, error) {
+	raw, err := os.ReadFile(path)
+	if os.IsNotExist(err) {
+		return false, nil
+	} else if err != nil {
+		return false, err
+	}
+	return true, yaml.UnmarshalStrict(raw, into)
+}
+
+func test(dir, configMapPath string) error {
+	want, err := configMap(dir)
+	if err != nil {
+		return err
+	}
+	have, err := os.ReadFile(configMapPath)
+	if err != nil {
+		return err
+	}
+	var t tally
+	t.check("configmap "+configMapPath+" is generated from "+dir, func() error {
+		if string(have) != want {
+			return errors.New("out of date: regenerate it with `argocd-lua configmap`")
+		}
+		return nil
+	}())
+	vm, err := vmFromConfigMap(configMapPath)
+	if err != nil {
+		return err
+	}
+	found, err := findCustomizations(dir)
+	if err != nil {
+		return err
+	}
+	for _, c := range found {
+		var hs healthSuite
+		ok, err := readSuite(filepath.Join(c.dir, "health_test.yaml"), &hs)
+		if err != nil {
+			return err
+		}
+		if ok && len(hs.Tests) == 0 {
+			return fmt.Errorf("%s/health_test.yaml has no tests", c.dir)
+		}
+		for _, tc := range hs.Tests {
+			name := fmt.Sprintf("%s/%s health %s", c.group, c.kind, tc.InputPath)
+			t.check(name, func() error {
+				obj, err := readObject(filepath.Join(c.dir, tc.InputPath))
+				if err != nil {
+					return err
+				}
+				got, err := healthOf(vm, obj)
+				if err != nil {
+					return err
+				}
+				return sameJSON(tc.HealthStatus, got)
+			}())
+		}
+		var as actionSuite
+		actionsDir := filepath.Join(c.dir, "actions")
+		ok, err = readSuite(filepath.Join(actionsDir, "action_test.yaml"), &as)
+		if err != nil {
+			return err
+		}
+		if ok && len(as.ActionTests) == 0 {
+			return fmt.Errorf("%s/action_test.yaml has no action tests", actionsDir)
+		}
+		for _, tc := range as.DiscoveryTests {
+			name := fmt.Sprintf("%s/%s discovery %s", c.group, c.kind, tc.InputPath)
+			t.check(name, func() error {
+				obj, err := readObject(filepath.Join(actionsDir, tc.InputPath))
+				if err != nil {
+					return err
+				}
+				got, err := discover(vm, obj)
+				if err != nil {
+					return err
+				}
+				sort.Slice(got, func(i, j int) bool { return got[i].Name < got[j].Name })
+				wantActions := append([]appv1.ResourceAction(nil), tc.Result...)
+				sort.Slice(wantActions, func(i, j int) bool { return wantActions[i].Name < wantActions[j].Name })
+				return sameJSON(wantActions, got)
+			}())
+		}
+		for _, tc := range as.ActionTests {
+			name := fmt.Sprintf("%s/%s action %s %s", c.group, c.kind, tc.Action, tc.InputPath)
+			t.check(name, func() error {
+				obj, err := readObject(filepath.Join(actionsDir, tc.InputPath))
+				if err != nil {
+					return err
+				}
+				got, err := runAction(vm, obj, tc.Action, tc.Parameters)
+				if tc.ExpectedErrorMessage != "" {
+					if err == nil || err.Error() != tc.ExpectedErrorMessage {
+						return fmt.Errorf("want error %q, got %v", tc.ExpectedErrorMessage, err)
+					}
+					return nil
+				}
+				if err != nil {
+					return err
+				}
+				wantObj, err := readObject(filepath.Join(actionsDir, tc.ExpectedOutputPath))
+				if err != nil {
+					return err
+				}
+				return sameJSON(wantObj.Object, got.Object)
+			}())
+		}
+	}
+	fmt.Printf("%d passed, %d failed\n", t.passed, t.failed)
+	if t.failed > 0 {
+		return fmt.Errorf("%d failed", t.failed)
+	}
+	return nil
+}
