@@ -54,10 +54,20 @@ fmt: ## Format the C++ sources in place
 fmt-check: ## Fail if any C++ source is not formatted
 	@clang-format --dry-run --Werror $(SOURCES)
 
-lint: fmt-check ## Format check, layering rule (DESIGN.md), the chart's copies and values table in sync
+lint: fmt-check ## Format check, layering rule (DESIGN.md), the chart's copies and values table, docs/reference.md in sync
 	@scripts/check-layering.sh
 	@scripts/check-chart-copies.sh
 	@scripts/chart-values-table.sh --check
+	@scripts/check-reference.sh
+
+.PHONY: reference images
+reference: ## Regenerate docs/reference.md (every ModelDeployment field) from the CRD
+	@scripts/install-deps.sh
+	@/usr/bin/python3 scripts/gen-reference.py crds/aviary.dev_modeldeployments.yaml >docs/reference.md.tmp
+	@mv docs/reference.md.tmp docs/reference.md
+
+images: ## Build the controller and sidecar images with buildah, bases from debootstrap (slow; not in make test)
+	@scripts/images/build.sh
 
 bench: ## Sidecar vs in-process XGBoost vs MLServer (bench/run.sh; minutes, needs PyPI once)
 	@bench/run.sh

@@ -11,6 +11,7 @@ build_packages=(
   libgtest-dev libgmock-dev
   ccache   # rebuilds after a clean clone or a branch switch reuse earlier compiles
   openssl  # the sidecar's https tests make a throwaway CA with the openssl command
+  python3-yaml  # scripts/gen-reference.py renders docs/reference.md from the CRD (make lint checks it)
 )
 
 missing=()
