@@ -11,6 +11,7 @@ build_packages=(
   libgtest-dev libgmock-dev
   ccache   # rebuilds after a clean clone or a branch switch reuse earlier compiles
   openssl  # the sidecar's https tests make a throwaway CA with the openssl command
+  chromium # governance_render_html_test opens a model card in headless Chromium (skips without)
 )
 
 missing=()
