@@ -43,7 +43,11 @@ Controller::Controller(kube::KubeClient::Ptr kube, ControllerOptions options, Ro
     deps.hooks.on_analysis = [m = metrics_](const api::MetricResult& r) { m->countAnalysis(r); };
     deps.hooks.on_outcome = [m = metrics_](const api::HistoryEntry& e) { m->countOutcome(e); };
   }
-  deps.hooks.on_decision = [](const governance::AuditRecord& record) { logAudit(record); };
+  deps.hooks.on_decision = [webhook =
+                                options_.audit_webhook](const governance::AuditRecord& record) {
+    logAudit(record);
+    if (webhook) webhook->send(record);
+  };
   reconciler_ = std::make_unique<Reconciler>(std::move(deps));
 }
 

@@ -41,7 +41,15 @@ ControllerMetrics::ControllerMetrics(prometheus::Registry& registry)
                          .Name("aviary_controller_kube_requests_total")
                          .Help("Answers of the API server to this process, by verb, resource "
                                "and HTTP code")
-                         .Register(registry)) {}
+                         .Register(registry)),
+      audit_dropped_(prometheus::BuildCounter()
+                         .Name("aviary_controller_audit_dropped_total")
+                         .Help("Audit records the audit webhook dropped: its queue was full or "
+                               "every attempt to deliver them failed")
+                         .Register(registry)
+                         .Add({})) {}
+
+void ControllerMetrics::countAuditDropped() { audit_dropped_.Increment(); }
 
 void ControllerMetrics::observeReconcile(std::chrono::duration<double> took, bool ok) {
   reconcile_duration_.Add({{"result", ok ? "success" : "error"}}, kReconcileBuckets)
