@@ -33,6 +33,17 @@ TEST(ControllerMetricsTest, KubeRequestsAreCountedByVerbResourceAndCode) {
       << text;
 }
 
+TEST(ControllerMetricsTest, DroppedAuditRecordsAreCountedFromZero) {
+  prometheus::Registry registry;
+  ControllerMetrics metrics(registry);
+  EXPECT_NE(exposition(registry).find("aviary_controller_audit_dropped_total 0"),
+            std::string::npos);
+  metrics.countAuditDropped();
+  metrics.countAuditDropped();
+  EXPECT_NE(exposition(registry).find("aviary_controller_audit_dropped_total 2"),
+            std::string::npos);
+}
+
 TEST(ControllerMetricsTest, EveryPhaseHasARolloutsSeries) {
   prometheus::Registry registry;
   ControllerMetrics metrics(registry);
