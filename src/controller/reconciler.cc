@@ -70,8 +70,8 @@ std::string requestManager(const Json& md) {
 }
 
 // One audit record per Event the decision emitted: what was decided, about which revision, on
-// which values, and who asked when a manual request was consumed.
-std::vector<governance::AuditRecord> auditRecords(const std::string& key, const Json& md,
+// which values, and `user` (who asked, when the decision consumed a manual request).
+std::vector<governance::AuditRecord> auditRecords(const std::string& key, const std::string& user,
                                                   const api::ModelDeploymentStatus& before,
                                                   const rollout::Decision& decision,
                                                   const rollout::Observations& observations,
@@ -83,7 +83,6 @@ std::vector<governance::AuditRecord> auditRecords(const std::string& key, const 
     revision = after.history.back().revision;
   }
   if (revision.empty()) revision = after.stable_revision;
-  const bool manual = before.requests != api::ManualRequests{} && after.requests != before.requests;
   std::vector<governance::AuditRecord> records;
   for (const rollout::Action& action : decision.actions) {
     const auto* event = std::get_if<rollout::EmitEvent>(&action);
@@ -93,7 +92,7 @@ std::vector<governance::AuditRecord> auditRecords(const std::string& key, const 
                        .decision = event->reason,
                        .reason = event->message,
                        .values = observations.analysis.value_or(std::vector<api::MetricResult>{}),
-                       .user = manual ? requestManager(md) : "",
+                       .user = user,
                        .at = now});
   }
   return records;
@@ -198,12 +197,25 @@ Result<kube::ReconcileResult> Reconciler::reconcileOnce(const std::string& key, 
       return fail(applied.error());
     }
   }
+  // Who made a manual request this decision consumes: read before the status write, which moves
+  // the ownership of status.requests to aviary. The informers' cache drops managedFields, so a
+  // fresh read is needed; manual requests are rare enough for one GET each.
+  std::string request_user;
+  if (deps_.hooks.on_decision && status.requests != api::ManualRequests{} &&
+      decision.status.requests != status.requests) {
+    if (md.at("metadata").contains("managedFields")) {
+      request_user = requestManager(md);
+    } else if (auto fresh = deps_.kube->get(refOf(md))) {
+      request_user = requestManager(*fresh);
+    }
+  }
   AVIARY_ASSIGN_OR_RETURN(const StatusWrite written, writeStatus(*deps_.kube, md, decision.status));
   if (written == StatusWrite::kWritten) {
     spdlog::info("{}: phase {}: {}", key, api::toJson(decision.status).value("phase", ""),
                  decision.status.message);
     if (deps_.hooks.on_decision) {
-      for (const auto& record : auditRecords(key, md, status, decision, observations, now)) {
+      for (const auto& record :
+           auditRecords(key, request_user, status, decision, observations, now)) {
         deps_.hooks.on_decision(record);
       }
     }

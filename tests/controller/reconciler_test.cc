@@ -294,11 +294,33 @@ TEST_F(ReconcilerTest, AbortAfterTheStableTookTheNewRevisionRestoresTheOldTempla
   ASSERT_TRUE(runUntil([&](const auto& s) {
     return phaseIs(s, Phase::kPromoting) && revisionOf(deployment("churn-stable")) != v1;
   }));
+  // What the API server records for a `kubectl patch --subresource=status`.
+  ASSERT_TRUE(kube_->patch(
+      res::kModelDeployments.in("ml").named("churn"), kube::PatchType::kMerge,
+      Json{{"metadata",
+            {{"managedFields",
+              Json::array(
+                  {{{"manager", "kubectl-patch"},
+                    {"operation", "Update"},
+                    {"subresource", "status"},
+                    {"fieldsV1", {{"f:status", {{"f:requests", {{"f:abort", {}}}}}}}}}})}}}}));
+  const std::size_t before_abort = decisions_.size();
   ASSERT_TRUE(kube_->patchStatus(res::kModelDeployments.in("ml").named("churn"),
                                  kube::PatchType::kMerge,
                                  Json{{"status", {{"requests", {{"abort", true}}}}}}));
 
   ASSERT_TRUE(runUntil([](const auto& s) { return phaseIs(s, Phase::kFailed); }));
+  // The audit trail names who asked, on the decisions that consumed the request only.
+  std::vector<std::string> users;
+  for (std::size_t i = 0; i < decisions_.size(); ++i) {
+    if (i < before_abort) {
+      EXPECT_EQ(decisions_[i].user, "") << decisions_[i].decision;
+    } else if (!decisions_[i].user.empty()) {
+      users.push_back(decisions_[i].user);
+    }
+  }
+  EXPECT_FALSE(users.empty());
+  for (const auto& user : users) EXPECT_EQ(user, "kubectl-patch");
   EXPECT_EQ(status().stable_revision, v1);
   const Json stable_template = deployment("churn-stable")["spec"]["template"];
   EXPECT_EQ(stable_template, v1_template);  // the sidecar's args name v1's model again
