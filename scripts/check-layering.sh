@@ -13,8 +13,9 @@ declare -A allowed=(
   [rollout]="api common"
   [router]="kube api common"
   [metrics]="http api common"
-  [controller]="rollout router metrics kube api http common"
-  [operator]="controller rollout router metrics kube api http common"
+  [governance]="api common"
+  [controller]="governance rollout router metrics kube api http common"
+  [operator]="controller governance rollout router metrics kube api http common"
   [sidecar]="sidecar http common"
   [cli]="kube rollout api http common"
 )
@@ -31,7 +32,7 @@ declare -A sidecar_allowed=(
   [app]="server loader drift fairness protocol runtime http common"
   [tools]="drift common"
 )
-pure_folders=(src/rollout src/sidecar/drift src/sidecar/fairness)
+pure_folders=(src/rollout src/governance src/sidecar/drift src/sidecar/fairness)
 io_headers='<(thread|mutex|fstream|filesystem|future|cpprest/[^>]*|boost/[^>]*)>'
 
 status=0

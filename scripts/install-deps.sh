@@ -12,6 +12,7 @@ build_packages=(
   ccache   # rebuilds after a clean clone or a branch switch reuse earlier compiles
   openssl  # the sidecar's https tests make a throwaway CA with the openssl command
   python3-yaml  # scripts/gen-reference.py renders docs/reference.md from the CRD (make lint checks it)
+  chromium # governance_render_html_test opens a model card in headless Chromium (skips without)
 )
 
 missing=()

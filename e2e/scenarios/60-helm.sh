@@ -46,10 +46,12 @@ as_json() { kc create --dry-run=client -o json -f -; }
 # app.kubernetes.io/managed-by=aviary; get re-reads a ModelDeployment after a Conflict; update is the
 # finalizer; status is a PUT; finalizers: blockOwnerDeletion in the owned objects' ownerReferences;
 # server-side apply patches (and creates) Deployments and Services; ReplicaSets are listed for an old
-# stable's template after an abort during promotion; events.k8s.io Events are created and
+# stable's template after an abort during promotion; model-card ConfigMaps are applied, listed and
+# deleted; events.k8s.io Events are created and
 # their series patched; the gatewayAPI router gets and merge-patches the HTTPRoute; leader election
 # reads and renews the chart's one Lease.
-WORKLOAD_GRANTS='deployments.apps [] [] [list watch create patch]
+WORKLOAD_GRANTS='configmaps [] [] [list create patch delete]
+deployments.apps [] [] [list watch create patch]
 events.events.k8s.io [] [] [create patch]
 httproutes.gateway.networking.k8s.io [] [] [get patch]
 modeldeployments.aviary.dev [] [] [get list watch update]

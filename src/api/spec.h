@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -19,7 +20,29 @@ namespace aviary::api {
 // The model runtimes the sidecar has (its --runtime flag); the CRD enum lists the same.
 inline constexpr std::array<std::string_view, 2> kRuntimes = {"xgboost", "lightgbm"};
 
-// The model a revision serves. Any change here (or in the pod template) is a new revision.
+
+// The data a model was trained on.
+struct DatasetRef {
+  std::string uri;                    // scheme://... (s3://, gs://, https://, file://, ...)
+  std::optional<std::string> sha256;  // hex digest of the dataset (or of its manifest)
+  friend bool operator==(const DatasetRef&, const DatasetRef&) = default;
+};
+
+// Where a model came from and what it is for: shown on its model card and in the audit trail.
+// Only dataset.sha256 and code_commit describe the artifact itself and are part of the revision
+// (api/revision.h); the rest is metadata about people and use that may change without a rollout.
+struct Provenance {
+  std::optional<DatasetRef> dataset;
+  std::optional<std::string> training_run;  // run id or URL in the training system
+  std::optional<std::string> code_commit;   // commit of the training code, 7..64 hex digits
+  std::optional<std::string> owner;         // team or person answerable for the model
+  std::optional<std::string> intended_use;  // free text
+  std::map<std::string, std::string> labels;
+  friend bool operator==(const Provenance&, const Provenance&) = default;
+};
+
+// The model a revision serves. Any change here (or in the pod template) is a new revision, except
+// in the parts of provenance that do not describe the artifact (see Provenance).
 struct ModelSpec {
   std::string name;                        // served over OIP v2 as /v2/models/{name}
   std::string version;                     // free-form label, e.g. "2026-11-20"
@@ -28,6 +51,7 @@ struct ModelSpec {
   std::optional<std::string> sha256;       // hex digest the artifact must match
   std::optional<std::string> reference;    // training profile for drift gates
   std::optional<std::string> group_input;  // input whose value names the fairness group
+  std::optional<Provenance> provenance;
 
   friend bool operator==(const ModelSpec&, const ModelSpec&) = default;
 };

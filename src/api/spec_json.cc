@@ -18,6 +18,32 @@ std::int32_t toInt32(std::int64_t value) {
   return static_cast<std::int32_t>(value);
 }
 
+Provenance readProvenance(JsonReader& in) {
+  Provenance provenance;
+  if (auto dataset = in.object("dataset")) {
+    provenance.dataset = DatasetRef{dataset->string("uri", Presence::kRequired).value_or(""),
+                                    dataset->string("sha256")};
+  }
+  provenance.training_run = in.string("trainingRun");
+  provenance.code_commit = in.string("codeCommit");
+  provenance.owner = in.string("owner");
+  provenance.intended_use = in.string("intendedUse");
+  if (const auto* labels = in.raw("labels"); labels && !labels->is_null()) {
+    if (!labels->is_object()) {
+      in.addError("labels", "must be an object of strings");
+    } else {
+      for (const auto& [key, value] : labels->items()) {
+        if (value.is_string()) {
+          provenance.labels[key] = value.get<std::string>();
+        } else {
+          in.addError("labels", "value of \"" + key + "\" must be a string");
+        }
+      }
+    }
+  }
+  return provenance;
+}
+
 ModelSpec readModel(JsonReader& in) {
   ModelSpec model;
   model.name = in.string("name", Presence::kRequired).value_or("");
@@ -27,6 +53,7 @@ ModelSpec readModel(JsonReader& in) {
   model.sha256 = in.string("sha256");
   model.reference = in.string("reference");
   model.group_input = in.string("groupInput");
+  if (auto provenance = in.object("provenance")) model.provenance = readProvenance(*provenance);
   return model;
 }
 
@@ -106,12 +133,27 @@ void putIfSet(json& out, const char* key, const json& value) {
   if (!value.is_null()) out[key] = value;
 }
 
+json provenanceToJson(const Provenance& provenance) {
+  json out = json::object();
+  if (provenance.dataset) {
+    out["dataset"] = {{"uri", provenance.dataset->uri}};
+    putIfSet(out["dataset"], "sha256", optionalField(provenance.dataset->sha256));
+  }
+  putIfSet(out, "trainingRun", optionalField(provenance.training_run));
+  putIfSet(out, "codeCommit", optionalField(provenance.code_commit));
+  putIfSet(out, "owner", optionalField(provenance.owner));
+  putIfSet(out, "intendedUse", optionalField(provenance.intended_use));
+  if (!provenance.labels.empty()) out["labels"] = provenance.labels;
+  return out;
+}
+
 json modelToJson(const ModelSpec& model) {
   json out = {{"name", model.name}, {"uri", model.uri}, {"runtime", model.runtime}};
   if (!model.version.empty()) out["version"] = model.version;
   putIfSet(out, "sha256", optionalField(model.sha256));
   putIfSet(out, "reference", optionalField(model.reference));
   putIfSet(out, "groupInput", optionalField(model.group_input));
+  if (model.provenance) out["provenance"] = provenanceToJson(*model.provenance);
   return out;
 }
 

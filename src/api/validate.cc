@@ -50,6 +50,96 @@ bool isSha256(const std::string& digest) {
   return true;
 }
 
+// scheme "://" rest, the scheme as RFC 3986 spells it (s3://, gs://, hf://, https://, ...).
+bool isUri(const std::string& text) {
+  const auto colon = text.find("://");
+  if (colon == std::string::npos || colon == 0 || colon + 3 >= text.size()) return false;
+  if (!std::isalpha(static_cast<unsigned char>(text[0]))) return false;
+  for (std::size_t i = 1; i < colon; ++i) {
+    const char c = text[i];
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '-' && c != '.') {
+      return false;
+    }
+  }
+  for (char c : text) {
+    if (std::isspace(static_cast<unsigned char>(c)) ||
+        std::iscntrl(static_cast<unsigned char>(c))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool isHex(const std::string& text, std::size_t min_size, std::size_t max_size) {
+  if (text.size() < min_size || text.size() > max_size) return false;
+  for (char c : text) {
+    if (!std::isxdigit(static_cast<unsigned char>(c))) return false;
+  }
+  return true;
+}
+
+// Label keys: 1..63 letters, digits, '-', '_', '.' or '/', starting with a letter or digit.
+bool isLabelKey(const std::string& key) {
+  if (key.empty() || key.size() > kMaxLabelKey) return false;
+  if (!std::isalnum(static_cast<unsigned char>(key[0]))) return false;
+  for (char c : key) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.' &&
+        c != '/') {
+      return false;
+    }
+  }
+  return true;
+}
+
+void checkLength(const std::optional<std::string>& value, std::size_t max_size,
+                 const std::string& path, Problems& problems) {
+  if (!value) return;
+  if (value->empty()) {
+    problems.add(path, "must not be empty (omit it instead)");
+  } else if (value->size() > max_size) {
+    problems.add(path, "must be at most " + std::to_string(max_size) + " characters, got " +
+                           std::to_string(value->size()));
+  }
+}
+
+void validateProvenance(const Provenance& provenance, Problems& problems) {
+  const std::string path = "spec.model.provenance";
+  if (provenance.dataset) {
+    const auto& uri = provenance.dataset->uri;
+    if (uri.size() > kMaxProvenanceUri) {
+      problems.add(path + ".dataset.uri",
+                   "must be at most " + std::to_string(kMaxProvenanceUri) + " characters");
+    } else if (!isUri(uri)) {
+      problems.add(path + ".dataset.uri", "must be a URI (scheme://...), got \"" + uri + "\"");
+    }
+    if (provenance.dataset->sha256 && !isHex(*provenance.dataset->sha256, 64, 64)) {
+      problems.add(path + ".dataset.sha256", "must be 64 hexadecimal digits");
+    }
+  }
+  checkLength(provenance.training_run, kMaxProvenanceUri, path + ".trainingRun", problems);
+  if (provenance.code_commit && !isHex(*provenance.code_commit, 7, 64)) {
+    problems.add(path + ".codeCommit", "must be 7..64 hexadecimal digits (a commit id)");
+  }
+  checkLength(provenance.owner, kMaxProvenanceText, path + ".owner", problems);
+  checkLength(provenance.intended_use, kMaxIntendedUse, path + ".intendedUse", problems);
+  if (provenance.labels.size() > kMaxProvenanceLabels) {
+    problems.add(path + ".labels", "must have at most " + std::to_string(kMaxProvenanceLabels) +
+                                       " entries, got " + std::to_string(provenance.labels.size()));
+  }
+  for (const auto& [key, value] : provenance.labels) {
+    if (!isLabelKey(key)) {
+      problems.add(path + ".labels",
+                   "key \"" + key +
+                       "\" must be 1..63 letters, digits, '-', '_', '.' or '/', starting with a "
+                       "letter or digit");
+    }
+    if (value.size() > kMaxLabelValue) {
+      problems.add(path + ".labels." + key,
+                   "must be at most " + std::to_string(kMaxLabelValue) + " characters");
+    }
+  }
+}
+
 void validateModel(const ModelSpec& model, Problems& problems) {
   if (!isModelName(model.name)) {
     problems.add("spec.model.name",
@@ -71,6 +161,7 @@ void validateModel(const ModelSpec& model, Problems& problems) {
   if (model.sha256 && !isSha256(*model.sha256)) {
     problems.add("spec.model.sha256", "must be 64 hexadecimal digits");
   }
+  if (model.provenance) validateProvenance(*model.provenance, problems);
 }
 
 void validateTraffic(const TrafficSpec& traffic, Problems& problems) {

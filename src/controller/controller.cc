@@ -6,6 +6,7 @@
 #include <mutex>
 #include <thread>
 
+#include "controller/audit_log.h"
 #include "controller/names.h"
 #include "kube/resource.h"
 
@@ -36,11 +37,17 @@ Controller::Controller(kube::KubeClient::Ptr kube, ControllerOptions options, Ro
                       .events = std::move(events),
                       .clock = clock_,
                       .sidecar = options_.sidecar,
-                      .hooks = {}};
+                      .hooks = {},
+                      .cards = std::make_shared<CardWriter>(kube_)};
   if (metrics_) {
     deps.hooks.on_analysis = [m = metrics_](const api::MetricResult& r) { m->countAnalysis(r); };
     deps.hooks.on_outcome = [m = metrics_](const api::HistoryEntry& e) { m->countOutcome(e); };
   }
+  deps.hooks.on_decision = [webhook =
+                                options_.audit_webhook](const governance::AuditRecord& record) {
+    logAudit(record);
+    if (webhook) webhook->send(record);
+  };
   reconciler_ = std::make_unique<Reconciler>(std::move(deps));
 }
 

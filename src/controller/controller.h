@@ -9,6 +9,7 @@
 
 #include "common/clock.h"
 #include "controller/analysis_round.h"
+#include "controller/audit_webhook.h"
 #include "controller/controller_metrics.h"
 #include "controller/manifests.h"
 #include "controller/reconciler.h"
@@ -23,6 +24,8 @@ struct ControllerOptions {
   std::vector<std::string> namespaces;  // empty: every namespace
   int workers = 4;
   SidecarDefaults sidecar;
+  // Receives every decision beside the audit log line (--audit-webhook); null: none.
+  std::shared_ptr<AuditWebhook> audit_webhook;
 };
 
 // The ModelDeployment controller: informers on ModelDeployments and on the Deployments and

@@ -95,9 +95,17 @@ ControllerMetrics::ControllerMetrics(prometheus::Registry& registry)
              {}},
       threshold_{gauge(registry, "aviary_controller_analysis_threshold",
                        "Bound of each analysis gate from the spec (bound max or min)"),
-                 {}} {
+                 {}},
+      audit_dropped_(prometheus::BuildCounter()
+                         .Name("aviary_controller_audit_dropped_total")
+                         .Help("Audit records the audit webhook dropped: its queue was full or "
+                               "every attempt to deliver them failed")
+                         .Register(registry)
+                         .Add({})) {
   for (const char* reason : kRollbackReasons) rollbacks_.Add({{"reason", reason}});
 }
+
+void ControllerMetrics::countAuditDropped() { audit_dropped_.Increment(); }
 
 void ControllerMetrics::observeReconcile(std::chrono::duration<double> took, bool ok) {
   reconcile_duration_.Add({{"result", ok ? "success" : "error"}}, kReconcileBuckets)

@@ -45,6 +45,9 @@ class ControllerMetrics {
   // aviary_controller_kube_requests_total{verb, resource, code}: what aviary itself costs the
   // API server, apart from every other client.
   void countKubeRequest(std::string_view method, std::string_view target, int status);
+  // An audit record the --audit-webhook could not take or deliver
+  // (aviary_controller_audit_dropped_total).
+  void countAuditDropped();
 
  private:
   prometheus::Family<prometheus::Histogram>& reconcile_duration_;
@@ -66,6 +69,7 @@ class ControllerMetrics {
   Tracked condition_;
   Tracked value_;
   Tracked threshold_;
+  prometheus::Counter& audit_dropped_;
   std::mutex mutex_;  // prometheus-cpp's Family::Add is thread-safe; this guards the phase set
 };
 

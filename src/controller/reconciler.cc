@@ -52,13 +52,62 @@ api::ModelDeploymentStatus readStatus(const Json& md, std::vector<std::string>& 
   return api::statusFromJson(status).value_or(api::ModelDeploymentStatus{});
 }
 
+// The field manager of the last status write that set status.requests, from managedFields where
+// the API server recorded it and the object still carries it; "" otherwise.
+std::string requestManager(const Json& md) {
+  const Json& meta = md.at("metadata");
+  if (!meta.contains("managedFields") || !meta.at("managedFields").is_array()) return "";
+  std::string manager;
+  for (const Json& entry : meta.at("managedFields")) {
+    if (entry.value("subresource", "") != "status" ||
+        entry.value("manager", "") == kube::kFieldManager) {
+      continue;
+    }
+    const Json fields = entry.value("fieldsV1", Json::object()).value("f:status", Json::object());
+    if (fields.contains("f:requests")) manager = entry.value("manager", "");
+  }
+  return manager;
+}
+
+// One audit record per Event the decision emitted: what was decided, about which revision, on
+// which values, and `user` (who asked, when the decision consumed a manual request).
+std::vector<governance::AuditRecord> auditRecords(const std::string& key, const std::string& user,
+                                                  const api::ModelDeploymentStatus& before,
+                                                  const rollout::Decision& decision,
+                                                  const rollout::Observations& observations,
+                                                  Timestamp now) {
+  const auto& after = decision.status;
+  std::string revision = after.canary_revision;
+  if (!after.history.empty() &&
+      (before.history.empty() || before.history.back() != after.history.back())) {
+    revision = after.history.back().revision;
+  }
+  if (revision.empty()) revision = after.stable_revision;
+  std::vector<governance::AuditRecord> records;
+  for (const rollout::Action& action : decision.actions) {
+    const auto* event = std::get_if<rollout::EmitEvent>(&action);
+    if (event == nullptr) continue;
+    records.push_back({.key = key,
+                       .revision = revision,
+                       .decision = event->reason,
+                       .reason = event->message,
+                       .values = observations.analysis.value_or(std::vector<api::MetricResult>{}),
+                       .user = user,
+                       .at = now});
+  }
+  return records;
+}
+
 }  // namespace
 
 Reconciler::Reconciler(ReconcilerDeps deps) : deps_(std::move(deps)) {}
 
 Result<kube::ReconcileResult> Reconciler::reconcile(const std::string& key) {
   const kube::ObjectPtr cached = deps_.model_deployments(key);
-  if (!cached) return kube::ReconcileResult{};  // deleted: its objects go by ownerReferences
+  if (!cached) {  // deleted: its objects go by ownerReferences
+    if (deps_.cards) deps_.cards->forget(key);
+    return kube::ReconcileResult{};
+  }
   Json md = *cached;
   for (int attempt = 1;; ++attempt) {
     auto result = reconcileOnce(key, md);
@@ -148,14 +197,41 @@ Result<kube::ReconcileResult> Reconciler::reconcileOnce(const std::string& key, 
       return fail(applied.error());
     }
   }
+  // Who made a manual request this decision consumes: read before the status write, which moves
+  // the ownership of status.requests to aviary. The informers' cache drops managedFields, so a
+  // fresh read is needed; manual requests are rare enough for one GET each.
+  std::string request_user;
+  if (deps_.hooks.on_decision && status.requests != api::ManualRequests{} &&
+      decision.status.requests != status.requests) {
+    if (md.at("metadata").contains("managedFields")) {
+      request_user = requestManager(md);
+    } else if (auto fresh = deps_.kube->get(refOf(md))) {
+      request_user = requestManager(*fresh);
+    }
+  }
   AVIARY_ASSIGN_OR_RETURN(const StatusWrite written, writeStatus(*deps_.kube, md, decision.status));
   if (written == StatusWrite::kWritten) {
     spdlog::info("{}: phase {}: {}", key, api::toJson(decision.status).value("phase", ""),
                  decision.status.message);
+    if (deps_.hooks.on_decision) {
+      for (const auto& record :
+           auditRecords(key, request_user, status, decision, observations, now)) {
+        deps_.hooks.on_decision(record);
+      }
+    }
     const auto& history = decision.status.history;
     if (deps_.hooks.on_outcome && !history.empty() &&
         (status.history.empty() || history.back() != status.history.back())) {
       deps_.hooks.on_outcome(history.back());
+    }
+  }
+  if (deps_.cards && read.problems.empty()) {
+    const auto* round = observations.analysis ? &*observations.analysis : nullptr;
+    const api::ModelDeploymentStatus& after =
+        written == StatusWrite::kWritten ? decision.status : status;
+    if (auto recorded = deps_.cards->observe(md, spec, status, after, round, now); !recorded) {
+      // A missing card must not hold a rollout back; the record stays for the next outcome.
+      spdlog::warn("{}: {}", key, recorded.error().message);
     }
   }
   return kube::ReconcileResult{std::chrono::duration_cast<std::chrono::milliseconds>(

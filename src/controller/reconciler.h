@@ -10,7 +10,9 @@
 #include "common/result.h"
 #include "controller/act.h"
 #include "controller/analysis_round.h"
+#include "controller/card_writer.h"
 #include "controller/manifests.h"
+#include "governance/audit.h"
 #include "kube/client.h"
 #include "kube/events.h"
 #include "kube/workqueue.h"
@@ -26,6 +28,8 @@ using RouterLookup = std::function<Result<router::Router*>(api::TrafficProvider 
 struct ReconcileHooks {
   std::function<void(const api::MetricResult& result)> on_analysis;
   std::function<void(const api::HistoryEntry& entry)> on_outcome;  // a rollout ended
+  // Every decision (each Event a reconcile emitted), once its status is written: the audit trail.
+  std::function<void(const governance::AuditRecord& record)> on_decision;
 };
 
 struct ReconcilerDeps {
@@ -39,6 +43,7 @@ struct ReconcilerDeps {
   Clock::Ptr clock;
   SidecarDefaults sidecar;
   ReconcileHooks hooks;
+  CardWriter::Ptr cards;  // null: no model cards
 };
 
 // One ModelDeployment brought one step closer to its spec: observe, decide (rollout::decide),

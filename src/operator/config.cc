@@ -31,6 +31,8 @@ FlagSet<OperatorConfig> flagSet() {
         "basic-auth password file for Prometheus");
   f.add("prometheus-ca-file", "AVIARY_PROMETHEUS_CA_FILE", &C::prometheus_ca_file,
         "PEM CAs trusted for an https Prometheus");
+  f.add("audit-webhook", "AVIARY_AUDIT_WEBHOOK", &C::audit_webhook,
+        "URL that receives every rollout decision as a JSON POST, at least once (none)");
   f.add("sidecar-image", "AVIARY_SIDECAR_IMAGE", &C::sidecar_image,
         "image of the aviary-sidecar container (aviary-sidecar:latest)");
   f.add("sidecar-cpu-request", "AVIARY_SIDECAR_CPU_REQUEST", &C::sidecar_cpu_request,

@@ -102,6 +102,14 @@ Result<std::unique_ptr<OperatorApp>> OperatorApp::create(const OperatorConfig& c
                      .cpu_request = config.sidecar_cpu_request,
                      .memory_request = config.sidecar_memory_request,
                      .extra_args = config.sidecar_extra_args};
+  if (!config.audit_webhook.empty()) {
+    auto on_drop = [metrics] {
+      if (metrics) metrics->countAuditDropped();
+    };
+    AVIARY_ASSIGN_OR_RETURN(
+        auto webhook, controller::AuditWebhook::make(config.audit_webhook, {}, std::move(on_drop)));
+    options.audit_webhook = std::move(webhook);
+  }
   parts->controller = std::make_unique<controller::Controller>(
       parts->kube, options, parts->providers->routers(), parts->providers->metricProviders(),
       parts->events, parts->clock, parts->metrics);

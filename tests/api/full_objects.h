@@ -19,7 +19,14 @@ inline ModelDeploymentSpec fullSpec() {
                 .runtime = "xgboost",
                 .sha256 = std::string(64, 'a'),
                 .reference = "file:///models/churn/profile.json",
-                .group_input = "region"};
+                .group_input = "region",
+                .provenance = Provenance{
+                    .dataset = DatasetRef{"s3://datasets/churn/2026-11", std::string(64, 'c')},
+                    .training_run = "https://mlflow.example/#/runs/4f2a",
+                    .code_commit = "0123456789abcdef0123456789abcdef01234567",
+                    .owner = "risk-models@example.com",
+                    .intended_use = "Ranking retention offers; not for credit decisions.",
+                    .labels = {{"team", "risk"}, {"regulation", "eu-ai-act/limited"}}}};
   spec.replicas = 3;
   spec.pod_template = {{"spec", {{"nodeSelector", {{"pool", "cpu"}}}}}};
   spec.traffic = {.provider = TrafficProvider::kGatewayApi,

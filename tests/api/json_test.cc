@@ -56,6 +56,26 @@ TEST(SpecJsonTest, ParseListsEveryTypeProblemWithItsPath) {
             }));
 }
 
+TEST(SpecJsonTest, ProvenanceReadsWithCrdNamesAndReportsTypeProblemsWithPaths) {
+  const auto parsed = parseSpec(json::parse(R"({
+    "model": {"name": "churn", "uri": "file:///m.json", "provenance": {
+      "dataset": {"sha256": 5}, "codeCommit": "abcdef1", "owner": "risk",
+      "labels": {"team": "risk", "tier": 2}}}
+  })"));
+  std::vector<std::string> got;
+  for (const auto& error : parsed.errors) got.push_back(error.toString());
+  EXPECT_EQ(got, (std::vector<std::string>{
+                     "spec.model.provenance.dataset.uri: is required",
+                     "spec.model.provenance.dataset.sha256: must be a string, got integer",
+                     "spec.model.provenance.labels: value of \"tier\" must be a string",
+                 }));
+  ASSERT_TRUE(parsed.spec.model.provenance.has_value());
+  EXPECT_EQ(parsed.spec.model.provenance->code_commit, "abcdef1");
+  EXPECT_EQ(parsed.spec.model.provenance->owner, "risk");
+  EXPECT_EQ(parsed.spec.model.provenance->labels,
+            (std::map<std::string, std::string>{{"team", "risk"}}));
+}
+
 TEST(SpecJsonTest, SpecFromJsonJoinsParseAndValidationProblemsOnce) {
   auto spec = specFromJson(json::parse(R"({
     "model": {"uri": "s3://bucket/m.json"},

@@ -32,6 +32,8 @@ TEST(RevisionHashTest, ChangesWithTheModelOrThePodTemplate) {
       [](auto& s) { s.model.sha256 = std::string(64, 'b'); },
       [](auto& s) { s.model.reference.reset(); },
       [](auto& s) { s.pod_template["spec"]["nodeSelector"]["pool"] = "gpu"; },
+      [](auto& s) { s.model.provenance->dataset->sha256 = std::string(64, 'd'); },
+      [](auto& s) { s.model.provenance->code_commit = "fedcba9"; },
   };
   for (std::size_t i = 0; i < changes.size(); ++i) {
     auto changed = base;
@@ -49,6 +51,35 @@ TEST(RevisionHashTest, IgnoresEverythingElse) {
   changed.traffic.provider = TrafficProvider::kReplicas;
   changed.progress_deadline_seconds = 60;
   EXPECT_EQ(revisionHash(changed), revisionHash(base));
+}
+
+// Provenance that does not describe the artifact is metadata: editing it must not start a rollout.
+TEST(RevisionHashTest, IgnoresProvenanceThatDoesNotDescribeTheArtifact) {
+  const auto base = fullSpec();
+  const auto changes = std::vector<std::function<void(ModelDeploymentSpec&)>>{
+      [](auto& s) { s.model.provenance->dataset->uri = "gs://moved/churn"; },
+      [](auto& s) { s.model.provenance->training_run = "run-7"; },
+      [](auto& s) { s.model.provenance->owner = "another-team"; },
+      [](auto& s) { s.model.provenance->intended_use.reset(); },
+      [](auto& s) { s.model.provenance->labels["tier"] = "gold"; },
+  };
+  for (std::size_t i = 0; i < changes.size(); ++i) {
+    auto changed = base;
+    changes[i](changed);
+    EXPECT_EQ(revisionHash(changed), revisionHash(base)) << "change " << i;
+  }
+}
+
+// A spec without provenance hashes as it did before provenance existed, and so does one whose
+// provenance holds only metadata: upgrading the controller or adding an owner restarts nothing.
+TEST(RevisionHashTest, ProvenanceWithoutArtifactFieldsKeepsTheOldRevision) {
+  ModelDeploymentSpec spec;
+  spec.model.name = "churn";
+  spec.model.uri = "file:///models/churn.json";
+  spec.model.provenance = Provenance{};
+  spec.model.provenance->owner = "risk";
+  spec.model.provenance->dataset = DatasetRef{"s3://d", std::nullopt};
+  EXPECT_EQ(revisionHash(spec), "22f323bdeb");
 }
 
 TEST(RevisionHashTest, ChangesWithWhatTheControllerAddsToEveryPod) {

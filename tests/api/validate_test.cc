@@ -141,6 +141,47 @@ const Case kCases[] = {
     {"TinyDeadline",
      [](auto& s) { s.progress_deadline_seconds = 1; },
      {"spec.progressDeadlineSeconds: must be 10..86400, got 1"}},
+    {"DatasetUriWithoutScheme",
+     [](auto& s) { s.model.provenance->dataset->uri = "datasets/churn"; },
+     {"spec.model.provenance.dataset.uri: must be a URI (scheme://...), got \"datasets/churn\""}},
+    {"DatasetUriWithSpace",
+     [](auto& s) { s.model.provenance->dataset->uri = "s3://a b"; },
+     {"spec.model.provenance.dataset.uri: must be a URI (scheme://...), got \"s3://a b\""}},
+    {"DatasetUriTooLong",
+     [](auto& s) { s.model.provenance->dataset->uri = "s3://" + std::string(2044, 'x'); },
+     {"spec.model.provenance.dataset.uri: must be at most 2048 characters"}},
+    {"DatasetShortDigest",
+     [](auto& s) { s.model.provenance->dataset->sha256 = "abc"; },
+     {"spec.model.provenance.dataset.sha256: must be 64 hexadecimal digits"}},
+    {"CodeCommitNotHex",
+     [](auto& s) { s.model.provenance->code_commit = "main"; },
+     {"spec.model.provenance.codeCommit: must be 7..64 hexadecimal digits (a commit id)"}},
+    {"EmptyOwner",
+     [](auto& s) { s.model.provenance->owner = ""; },
+     {"spec.model.provenance.owner: must not be empty (omit it instead)"}},
+    {"IntendedUseTooLong",
+     [](auto& s) { s.model.provenance->intended_use = std::string(4097, 'x'); },
+     {"spec.model.provenance.intendedUse: must be at most 4096 characters, got 4097"}},
+    {"TrainingRunTooLong",
+     [](auto& s) { s.model.provenance->training_run = std::string(2049, 'x'); },
+     {"spec.model.provenance.trainingRun: must be at most 2048 characters, got 2049"}},
+    {"LabelKeyWithSpace",
+     [](auto& s) {
+       s.model.provenance->labels = {{"a b", "c"}};
+     },
+     {"spec.model.provenance.labels: key \"a b\" must be 1..63 letters, digits, '-', '_', '.' "
+      "or '/', starting with a letter or digit"}},
+    {"LabelValueTooLong",
+     [](auto& s) {
+       s.model.provenance->labels = {{"team", std::string(257, 'x')}};
+     },
+     {"spec.model.provenance.labels.team: must be at most 256 characters"}},
+    {"TooManyLabels",
+     [](auto& s) {
+       s.model.provenance->labels.clear();
+       for (int i = 0; i < 33; ++i) s.model.provenance->labels["k" + std::to_string(i)] = "v";
+     },
+     {"spec.model.provenance.labels: must have at most 32 entries, got 33"}},
     {"SeveralProblemsAtOnce",
      [](auto& s) {
        s.replicas = -1;

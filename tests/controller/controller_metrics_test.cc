@@ -132,5 +132,16 @@ TEST(ControllerMetricsTest, KubeRequestsAreCountedByVerbResourceAndCode) {
       << text;
 }
 
+TEST(ControllerMetricsTest, DroppedAuditRecordsAreCountedFromZero) {
+  prometheus::Registry registry;
+  ControllerMetrics metrics(registry);
+  EXPECT_NE(scrape(registry).find("aviary_controller_audit_dropped_total 0"),
+            std::string::npos);
+  metrics.countAuditDropped();
+  metrics.countAuditDropped();
+  EXPECT_NE(scrape(registry).find("aviary_controller_audit_dropped_total 2"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace aviary::controller

@@ -3,9 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <set>
 #include <string>
 
 #include "api/json.h"
+#include "controller/audit_log.h"
 #include "controller/names.h"
 #include "kube/owner.h"
 #include "kube/resource.h"
@@ -66,7 +68,13 @@ class ReconcilerTest : public ::testing::Test {
         .events = events_,
         .clock = clock_,
         .sidecar = std::move(sidecar),
-        .hooks = {}};
+        .hooks = {.on_analysis = {},
+                  .on_outcome = {},
+                  .on_decision =
+                      [this](const governance::AuditRecord& record) {
+                        decisions_.push_back(record);
+                      }},
+        .cards = cards_};
     reconciler_ = std::make_unique<Reconciler>(std::move(deps));
   }
 
@@ -120,6 +128,8 @@ class ReconcilerTest : public ::testing::Test {
   std::shared_ptr<testing::FakeProvider> provider_ = std::make_shared<testing::FakeProvider>();
   std::shared_ptr<kube::EventRecorder> events_ =
       std::make_shared<kube::EventRecorder>(kube_, clock_);
+  CardWriter::Ptr cards_ = std::make_shared<CardWriter>(kube_);
+  std::vector<governance::AuditRecord> decisions_;
   std::function<void()> after_read_;
   std::unique_ptr<Reconciler> reconciler_;
 };
@@ -180,6 +190,71 @@ TEST_F(ReconcilerTest, NewRevisionIsPromotedThroughItsSteps) {
   EXPECT_NE(provider_->queries().front().find(status().stable_revision), std::string::npos);
 }
 
+// The audit trail: each decision once, in order, about the revision it concerns, with an id that
+// tells them apart.
+TEST_F(ReconcilerTest, EveryDecisionOfARolloutIsAuditedInOrder) {
+  create(modelDeployment());
+  ASSERT_TRUE(runUntil([](const auto& s) { return phaseIs(s, Phase::kSucceeded); }));
+  const std::string v1 = status().stable_revision;
+  decisions_.clear();
+  editSpec([](Json& spec) { spec["model"]["uri"] = "file:///models/churn/v2/model.json"; });
+  ASSERT_TRUE(runUntil(
+      [&](const auto& s) { return phaseIs(s, Phase::kSucceeded) && s.stable_revision != v1; }));
+  const std::string v2 = status().stable_revision;
+  std::vector<std::string> kinds;
+  std::set<std::string> ids;
+  for (const auto& record : decisions_) {
+    EXPECT_EQ(record.key, kKey);
+    EXPECT_EQ(record.revision, v2) << record.decision;
+    if (kinds.empty() || kinds.back() != record.decision) kinds.push_back(record.decision);
+    EXPECT_TRUE(ids.insert(governance::auditId(record)).second) << record.decision;
+  }
+  ASSERT_FALSE(kinds.empty());
+  EXPECT_EQ(kinds.front(), "RolloutStarted");
+  EXPECT_EQ(kinds.back(), "Promoted");
+  EXPECT_NE(std::find(kinds.begin(), kinds.end(), "StepAdvanced"), kinds.end());
+  const Json line = Json::parse(auditLine(decisions_.back()));
+  EXPECT_EQ(line["audit"], "aviary.dev/v1");
+  EXPECT_EQ(line["decision"], "Promoted");
+}
+
+// The promoted revision's model card: a ConfigMap owned by the ModelDeployment with the whole
+// timeline and each gate's values from the analysis rounds the controller ran.
+TEST_F(ReconcilerTest, APromotedRevisionGetsAModelCardWithItsTimelineAndGateValues) {
+  create(modelDeployment());
+  ASSERT_TRUE(runUntil([](const auto& s) { return phaseIs(s, Phase::kSucceeded); }));
+  const std::string v1 = status().stable_revision;
+  provider_->setDefault(0.25);
+  editSpec([](Json& spec) { spec["model"]["uri"] = "file:///models/churn/v2/model.json"; });
+  ASSERT_TRUE(runUntil(
+      [&](const auto& s) { return phaseIs(s, Phase::kSucceeded) && s.stable_revision != v1; }));
+  const std::string v2 = status().stable_revision;
+  auto card_map = kube_->get(res::kConfigMaps.in("ml").named("churn-" + v2 + "-card"));
+  ASSERT_TRUE(card_map) << card_map.error().message;
+  EXPECT_TRUE(kube::isOwnedBy(*card_map, md()["metadata"]["uid"]));
+  EXPECT_EQ((*card_map)["metadata"]["labels"][kModelDeploymentLabel], "churn");
+  const Json card = Json::parse((*card_map)["data"]["card.json"].get<std::string>());
+  EXPECT_EQ(card["revision"], v2);
+  EXPECT_EQ(card["replaced"], v1);
+  EXPECT_EQ(card["outcome"], "Promoted");
+  EXPECT_EQ(card["model"]["uri"], "file:///models/churn/v2/model.json");
+  // Each weight the router was given after the canary came up, in order (a step without a weight
+  // change, such as a pause, is an entry of its own at the same weight).
+  std::vector<std::int32_t> weights;
+  for (const auto& entry : card["timeline"]) {
+    if (entry["what"] != "step") continue;
+    if (weights.empty() || weights.back() != entry["weight"]) weights.push_back(entry["weight"]);
+  }
+  EXPECT_EQ(weights, (std::vector<std::int32_t>{20, 50, 0})) << card["timeline"].dump();
+  EXPECT_EQ(card["timeline"].back()["what"], "Promoted");
+  ASSERT_EQ(card["gates"].size(), 1u);
+  ASSERT_FALSE(card["gates"][0]["samples"].empty());
+  for (const auto& sample : card["gates"][0]["samples"]) EXPECT_EQ(sample["value"], 0.25);
+  const std::string html = (*card_map)["data"]["card.html"];
+  EXPECT_NE(html.find("data-gate=\"" + card["gates"][0]["name"].get<std::string>() + "\""),
+            std::string::npos);
+}
+
 TEST_F(ReconcilerTest, FailingMetricRollsBack) {
   create(modelDeployment());
   ASSERT_TRUE(runUntil([](const auto& s) { return phaseIs(s, Phase::kSucceeded); }));
@@ -219,11 +294,33 @@ TEST_F(ReconcilerTest, AbortAfterTheStableTookTheNewRevisionRestoresTheOldTempla
   ASSERT_TRUE(runUntil([&](const auto& s) {
     return phaseIs(s, Phase::kPromoting) && revisionOf(deployment("churn-stable")) != v1;
   }));
+  // What the API server records for a `kubectl patch --subresource=status`.
+  ASSERT_TRUE(kube_->patch(
+      res::kModelDeployments.in("ml").named("churn"), kube::PatchType::kMerge,
+      Json{{"metadata",
+            {{"managedFields",
+              Json::array(
+                  {{{"manager", "kubectl-patch"},
+                    {"operation", "Update"},
+                    {"subresource", "status"},
+                    {"fieldsV1", {{"f:status", {{"f:requests", {{"f:abort", {}}}}}}}}}})}}}}));
+  const std::size_t before_abort = decisions_.size();
   ASSERT_TRUE(kube_->patchStatus(res::kModelDeployments.in("ml").named("churn"),
                                  kube::PatchType::kMerge,
                                  Json{{"status", {{"requests", {{"abort", true}}}}}}));
 
   ASSERT_TRUE(runUntil([](const auto& s) { return phaseIs(s, Phase::kFailed); }));
+  // The audit trail names who asked, on the decisions that consumed the request only.
+  std::vector<std::string> users;
+  for (std::size_t i = 0; i < decisions_.size(); ++i) {
+    if (i < before_abort) {
+      EXPECT_EQ(decisions_[i].user, "") << decisions_[i].decision;
+    } else if (!decisions_[i].user.empty()) {
+      users.push_back(decisions_[i].user);
+    }
+  }
+  EXPECT_FALSE(users.empty());
+  for (const auto& user : users) EXPECT_EQ(user, "kubectl-patch");
   EXPECT_EQ(status().stable_revision, v1);
   const Json stable_template = deployment("churn-stable")["spec"]["template"];
   EXPECT_EQ(stable_template, v1_template);  // the sidecar's args name v1's model again

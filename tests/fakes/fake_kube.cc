@@ -194,7 +194,8 @@ Result<Json> FakeKube::write(const std::string& verb, const ResourceRef& ref, Js
     if (desired.contains("status")) next["status"] = desired["status"];
   } else {
     Json metadata = current["metadata"];
-    for (const char* field : {"labels", "annotations", "finalizers", "ownerReferences"}) {
+    for (const char* field :
+         {"labels", "annotations", "finalizers", "ownerReferences", "managedFields"}) {
       if (desired["metadata"].contains(field)) {
         metadata[field] = desired["metadata"][field];
       } else {

@@ -82,6 +82,12 @@ src/kube (kube/resource.h lists every resource the controller names).
 - apiGroups: [apps]
   resources: [replicasets]
   verbs: [list]
+# Model cards: the ConfigMap <md>-<revision>-card is written by server-side apply (create when new)
+# when a revision is promoted or rolled back; the cards of a ModelDeployment are listed by label and
+# those whose revision left status.history are deleted.
+- apiGroups: [""]
+  resources: [configmaps]
+  verbs: [list, create, patch, delete]
 # The <md>, <md>-stable and <md>-canary Services: the same informer and server-side apply.
 - apiGroups: [""]
   resources: [services]
