@@ -20,7 +20,6 @@ namespace aviary::api {
 // The model runtimes the sidecar has (its --runtime flag); the CRD enum lists the same.
 inline constexpr std::array<std::string_view, 2> kRuntimes = {"xgboost", "lightgbm"};
 
-
 // The data a model was trained on.
 struct DatasetRef {
   std::string uri;                    // scheme://... (s3://, gs://, https://, file://, ...)

@@ -103,9 +103,7 @@ Result<std::unique_ptr<OperatorApp>> OperatorApp::create(const OperatorConfig& c
                      .memory_request = config.sidecar_memory_request,
                      .extra_args = config.sidecar_extra_args};
   if (!config.audit_webhook.empty()) {
-    auto on_drop = [metrics] {
-      if (metrics) metrics->countAuditDropped();
-    };
+    auto on_drop = [metrics = parts->metrics] { metrics->countAuditDropped(); };
     AVIARY_ASSIGN_OR_RETURN(
         auto webhook, controller::AuditWebhook::make(config.audit_webhook, {}, std::move(on_drop)));
     options.audit_webhook = std::move(webhook);

@@ -135,12 +135,10 @@ TEST(ControllerMetricsTest, KubeRequestsAreCountedByVerbResourceAndCode) {
 TEST(ControllerMetricsTest, DroppedAuditRecordsAreCountedFromZero) {
   prometheus::Registry registry;
   ControllerMetrics metrics(registry);
-  EXPECT_NE(scrape(registry).find("aviary_controller_audit_dropped_total 0"),
-            std::string::npos);
+  EXPECT_NE(scrape(registry).find("aviary_controller_audit_dropped_total 0"), std::string::npos);
   metrics.countAuditDropped();
   metrics.countAuditDropped();
-  EXPECT_NE(scrape(registry).find("aviary_controller_audit_dropped_total 2"),
-            std::string::npos);
+  EXPECT_NE(scrape(registry).find("aviary_controller_audit_dropped_total 2"), std::string::npos);
 }
 
 }  // namespace
