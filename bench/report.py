@@ -68,7 +68,7 @@ if "mlserver-b1" in rows:
 checks.append(("sidecar p99 at half load, batch 1 (ms)", s1["half_p99"] / 1000, "<= 2",
                s1["half_p99"] <= 2000))
 ratio = s1["single_p50"] / (floor + inproc["batch1_us"])
-checks.append(("batch 1: 1-conn p50 / (HTTP floor + in-process)", ratio, "<= 2", ratio <= 2))
+checks.append(("batch 1: 1-conn p50 / (HTTP floor + in-process)", ratio, "<= 1.2", ratio <= 1.2))
 ratio = s1["single_p50"] / inproc["batch1_us"]
 checks.append(("batch 1: 1-conn p50 / in-process", ratio, "(info)", True))
 ratio = s256["single_p50"] / inproc["batch256_us"]
