@@ -11,23 +11,13 @@
 #include <optional>
 #include <vector>
 
+#include "sidecar/runtime/lightgbm/text_model.h"
+
 namespace aviary::sidecar::lightgbm {
 namespace {
 
 std::unexpected<Error> invalid(std::string message) {
   return fail(ErrorCode::kInvalidArgument, std::move(message));
-}
-
-std::vector<std::string_view> splitSpaces(std::string_view text) {
-  std::vector<std::string_view> tokens;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    std::size_t end = text.find(' ', start);
-    if (end == std::string_view::npos) end = text.size();
-    if (end > start) tokens.push_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-  return tokens;
 }
 
 // Integer powers the way LightGBM's reader computes them (by halving and thirding the

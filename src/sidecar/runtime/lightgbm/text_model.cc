@@ -81,18 +81,6 @@ Status onlyKnownKeys(const Fields& fields, std::initializer_list<std::string_vie
   return {};
 }
 
-std::vector<std::string_view> splitSpaces(std::string_view text) {
-  std::vector<std::string_view> tokens;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    std::size_t end = text.find(' ', start);
-    if (end == std::string_view::npos) end = text.size();
-    if (end > start) tokens.push_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-  return tokens;
-}
-
 // One number, all of `token`; doubles are correctly rounded (as LightGBM reads thresholds and
 // leaf values) and may be "inf", "-inf" or "nan".
 template <typename T>
@@ -325,6 +313,18 @@ Status checkParameters(Lines& lines) {
 
 }  // namespace
 
+std::vector<std::string_view> splitSpaces(std::string_view text) {
+  std::vector<std::string_view> tokens;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find(' ', start);
+    if (end == std::string_view::npos) end = text.size();
+    if (end > start) tokens.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return tokens;
+}
+
 Result<TextModel> readTextModel(std::string_view text) {
   Lines lines(text);
   if (lines.peek() != "tree") {
@@ -375,9 +375,9 @@ Result<TextModel> readTextModel(std::string_view text) {
                                model.trees.size(), per_iteration));
   }
   if (const auto sizes = field(header, "tree_sizes")) {
-    if (splitSpaces(*sizes).size() != model.trees.size()) {
-      return invalid(fmt::format("header: tree_sizes lists {} trees, the file has {}",
-                                 splitSpaces(*sizes).size(), model.trees.size()));
+    if (const std::size_t listed = splitSpaces(*sizes).size(); listed != model.trees.size()) {
+      return invalid(fmt::format("header: tree_sizes lists {} trees, the file has {}", listed,
+                                 model.trees.size()));
     }
   }
   return model;

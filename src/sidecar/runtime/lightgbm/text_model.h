@@ -64,4 +64,8 @@ struct TextModel {
 // Reads a model saved as text. Lines may end in "\n" or "\r\n".
 Result<TextModel> readTextModel(std::string_view text);
 
+// The space-separated tokens of one line of the text format (a run of spaces is one separator),
+// as the reader and the objective line's parser both need them.
+std::vector<std::string_view> splitSpaces(std::string_view text);
+
 }  // namespace aviary::sidecar::lightgbm
