@@ -2,7 +2,8 @@
 # Builds (or reuses) the Go binaries of the local test bed: kube-apiserver, kube-controller-manager,
 # kube-scheduler (kwok fakes kubelets, not the scheduler), kubectl,
 # etcd, kwok and helm, pinned in e2e/versions.env. `build-binaries.sh argocd-lua` builds only
-# e2e/tools/argocd-lua (Argo CD's Lua runtime, for deploy/argocd's tests).
+# e2e/tools/argocd-lua (Argo CD's Lua runtime, for deploy/argocd's tests); `build-binaries.sh
+# webhook-receiver` only e2e/tools/webhook-receiver (the audit webhook's receiver, standard library only).
 #
 # Binaries are cached outside the repo in $AVIARY_BIN_CACHE (default ${XDG_CACHE_HOME:-$HOME/.cache}/aviary),
 # one folder per component and version, so only the first run on a machine pays for the build.
@@ -113,6 +114,28 @@ build_argocd_lua() {
   find "$(dirname "${out}")" -mindepth 1 -maxdepth 1 -name "${ARGOCD_VERSION}-*" \
     ! -name "$(basename "${out}")" ! -name "$(basename "${out}").build" -exec rm -rf {} +
   log "argocd-lua ${ARGOCD_VERSION}: built in $((SECONDS - start))s"
+}
+
+# e2e/tools/webhook-receiver: the receiver of the controller's audit webhook (lib/webhooks.sh). Standard library
+# only, so it builds offline in seconds; cached per source hash all the same, so a scenario pays nothing.
+build_webhook_receiver() {
+  local src="${here}/tools/webhook-receiver" out
+  out="$(cache_dir webhook-receiver "$(webhook_receiver_hash)")"
+  if [[ -x "${out}/webhook-receiver" ]]; then
+    log "webhook-receiver: cached in ${out}"
+    return
+  fi
+  need_go
+  log "webhook-receiver: building"
+  mkdir -p "${out}"
+  (
+    cd "${src}"
+    GOFLAGS="" go build -trimpath -ldflags "-s -w" -o "${out}/webhook-receiver.tmp" .
+  )
+  mv "${out}/webhook-receiver.tmp" "${out}/webhook-receiver"
+  # Builds of earlier versions of the source are of no further use.
+  find "$(dirname "${out}")" -mindepth 1 -maxdepth 1 ! -name "$(basename "${out}")" -exec rm -rf {} +
+  log "webhook-receiver: built in ${out}"
 }
 
 k8s_ldflags() {
@@ -245,10 +268,16 @@ fetch_assets() {
 }
 
 main() {
-  if [[ "${1:-}" == argocd-lua ]]; then
+  case "${1:-}" in
+  argocd-lua)
     build_argocd_lua
     return
-  fi
+    ;;
+  webhook-receiver)
+    build_webhook_receiver
+    return
+    ;;
+  esac
   local start=${SECONDS}
   build_etcd
   build_kubernetes

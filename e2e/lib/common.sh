@@ -27,12 +27,17 @@ bin_path() {
   kwok) echo "$(cache_dir kwok "${KWOK_VERSION}")/kwok" ;;
   helm) echo "$(cache_dir helm "${HELM_VERSION}")/helm" ;;
   argocd-lua) echo "$(cache_dir argocd-lua "${ARGOCD_VERSION}-$(argocd_lua_hash)")/argocd-lua" ;;
+  webhook-receiver) echo "$(cache_dir webhook-receiver "$(webhook_receiver_hash)")/webhook-receiver" ;;
   *) die "unknown binary $1" ;;
   esac
 }
 
 # The cache key of e2e/tools/argocd-lua's source, so that an edit rebuilds the tool.
 argocd_lua_hash() { sha256sum "${E2E_DIR}/tools/argocd-lua/main.go" | cut -c1-12; }
+# The same for e2e/tools/webhook-receiver (its source and its go.mod).
+webhook_receiver_hash() {
+  cat "${E2E_DIR}/tools/webhook-receiver/main.go" "${E2E_DIR}/tools/webhook-receiver/go.mod" | sha256sum | cut -c1-12
+}
 
 # Prints a line every 30 s while PID runs, so a long cold build shows it is alive; returns PID's status.
 progress_while() {

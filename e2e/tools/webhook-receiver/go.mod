@@ -1,0 +1,3 @@
+module aviary.dev/e2e-tools/webhook-receiver
+
+go 1.22
