@@ -5,7 +5,8 @@
 --     gates that failed or had no data
 --   Reconciling=True for a pause that waits for a person (AwaitingPromotion, Paused) -> Suspended
 --   Reconciling=True otherwise -> Progressing
---   Ready=True -> Healthy
+--   Ready=True -> Healthy; with DriftDetected=True (the live model's inputs have drifted, see
+--     spec.monitoring.drift) the message says so: the model still serves, it is due for retraining
 local hs = {}
 
 local function condition(conditions, type)
@@ -97,6 +98,10 @@ end
 if ready.status == "True" then
   hs.status = "Healthy"
   hs.message = ready.message or ""
+  local drift = condition(conditions, "DriftDetected")
+  if drift ~= nil and drift.status == "True" then
+    hs.message = hs.message .. " [DriftDetected: " .. (drift.message or "") .. "]"
+  end
   return hs
 end
 
