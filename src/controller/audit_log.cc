@@ -3,10 +3,20 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <nlohmann/json.hpp>
+
 namespace aviary::controller {
 
 std::string auditLine(const governance::AuditRecord& record) {
-  return governance::auditJson(record).dump();
+  const nlohmann::json fields = governance::auditJson(record);
+  // "audit" first (a plain json object would sort it after "at"): log pipelines select the audit
+  // lines by their start, {"audit":.
+  nlohmann::ordered_json line;
+  line["audit"] = fields.at("audit");
+  for (const auto& [name, value] : fields.items()) {
+    if (name != "audit") line[name] = value;
+  }
+  return line.dump();
 }
 
 void logAudit(const governance::AuditRecord& record) {
