@@ -24,7 +24,7 @@ webhook_receiver_start() {
     *) die "webhook_receiver_start: unknown option $1" ;;
     esac
   done
-  "${E2E_DIR}/build-binaries.sh" webhook-receiver 2>/dev/null ||
+  "${E2E_DIR}/build-binaries.sh" webhook-receiver >&2 ||
     die "building e2e/tools/webhook-receiver failed (run e2e/build-binaries.sh webhook-receiver)"
   bin="$(bin_path webhook-receiver)"
   port="$(free_port)"
