@@ -17,7 +17,7 @@ declare -A allowed=(
   [controller]="governance rollout router metrics kube api http common"
   [operator]="controller governance rollout router metrics kube api http common"
   [sidecar]="sidecar http common"
-  [cli]="kube rollout api http common"
+  [cli]="governance kube rollout api http common"
 )
 # The sidecar's subfolders, one CMake library each (src/sidecar/*/CMakeLists.txt): which of
 # src/sidecar/<sub>/ and of the top folders each may include. A name without "sidecar/" is a top

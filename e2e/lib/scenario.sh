@@ -42,6 +42,12 @@ prom_query() {
     jq -r '.data.result[0].value[1] // empty'
 }
 
+# prom_query_at TIME PROMQL: the same, evaluated at TIME (RFC 3339), as a query at that moment saw it.
+prom_query_at() {
+  curl -fsS --max-time 5 "${PROMETHEUS_URL}/api/v1/query" --data-urlencode "time=$1" --data-urlencode "query=$2" |
+    jq -r '.data.result[0].value[1] // empty'
+}
+
 # wait_prom TIMEOUT PROMQL JQ_CONDITION: waits until the query's value satisfies e.g. '. >= 2'.
 wait_prom() {
   local timeout="$1" query="$2" cond="$3" deadline=$((SECONDS + $1)) v=""

@@ -47,7 +47,7 @@ as_json() { kc create --dry-run=client -o json -f -; }
 # finalizer; status is a PUT; finalizers: blockOwnerDeletion in the owned objects' ownerReferences;
 # server-side apply patches (and creates) Deployments and Services; ReplicaSets are listed for an old
 # stable's template after an abort during promotion; model-card ConfigMaps are applied, listed and
-# deleted; events.k8s.io Events are created and
+# deleted; a drift webhook's Secret is read (get only); events.k8s.io Events are created and
 # their series patched; the gatewayAPI router gets and merge-patches the HTTPRoute; leader election
 # reads and renews the chart's one Lease.
 WORKLOAD_GRANTS='configmaps [] [] [list create patch delete]
@@ -58,6 +58,7 @@ modeldeployments.aviary.dev [] [] [get list watch update]
 modeldeployments.aviary.dev/finalizers [] [] [update]
 modeldeployments.aviary.dev/status [] [] [update]
 replicasets.apps [] [] [list]
+secrets [] [] [get]
 services [] [] [list watch create patch]'
 LEASE_GRANT='leases.coordination.k8s.io [] [aviary-controller] [get update]'
 

@@ -3,7 +3,8 @@
 # get lists it; pause holds it (status says Paused by request) and a second pause is refused; resume lets it
 # go on; promote --full promotes it, which status --watch follows to Succeeded (exit 0) and history shows; on a
 # second revision abort rolls it back, status --watch ends with exit 3, history says Aborted, retry restarts
-# it and promote --full promotes it. kubectl's kubeconfig rules: the context's namespace, --context, a
+# it and promote --full promotes it. card shows the promoted revision's model card (Markdown, --json of a
+# prefix, --html to a file). kubectl's kubeconfig rules: the context's namespace, --context, a
 # KUBECONFIG list merged across files, --kubeconfig. Errors say which object and namespace, with exit code 1
 # for a missing object or a request the phase cannot take and 2 for a wrong command line.
 # shellcheck source=e2e/lib/scenario.sh
@@ -109,6 +110,25 @@ ka -n "${ns}" history "${name}"
 expect 0
 grep -Eq "^${v2} +Promoted " <<<"$(tail -n 1 <<<"${OUT}")" || fail "history does not end with ${v2} Promoted: ${OUT}"
 log "history:"$'\n'"${OUT}"
+# The model card of the rollout that just ended (its ConfigMap follows the history entry): the newest by
+# default in Markdown, by a prefix as JSON, and as an HTML page written to a file.
+wait_until 30 "the card of ${v2}" kubectl aviary -n "${ns}" card "${name}" "${v2}"
+ka -n "${ns}" card "${name}"
+expect 0 "# Model card: ${name} revision ${v2}"
+[[ "${OUT}" == *$'\n**Promoted** at '* ]] || fail "the card does not show the outcome Promoted: ${OUT}"
+log "card:"$'\n'"$(head -n 3 <<<"${OUT}")"
+ka -n "${ns}" card "${name}" "${v2:0:6}" --json
+expect 0
+jq -e --arg rev "${v2}" '.revision == $rev and .outcome == "Promoted"' <<<"${OUT}" >/dev/null ||
+  fail "card --json of ${v2:0:6} is not ${v2} Promoted: ${OUT}"
+card_html="$(mktemp)"
+ka -n "${ns}" card "${name}" --html "${card_html}"
+expect 0 "wrote ${card_html} ("
+[[ "$(head -c 15 "${card_html}")" == "<!DOCTYPE html>" ]] || fail "card --html wrote no HTML page: $(head -c 200 "${card_html}")"
+[[ "${ERR}" == *"($(stat -c %s "${card_html}") bytes)"* ]] || fail "card --html says another size: ${ERR}"
+rm -f "${card_html}"
+ka -n "${ns}" card "${name}" ffffffff
+expect 1 "the revisions with cards: ${v2}, ${REV1}"
 
 new_revision "${ns}" "${name}" "${provider}" --version 3 --model churn/v1 --metrics "${metrics}" --steps "${steps}"
 v3="${REV2}"

@@ -144,6 +144,39 @@ struct AnalysisSpec {
   friend bool operator==(const AnalysisSpec&, const AnalysisSpec&) = default;
 };
 
+// Where the retraining trigger posts: `url` receives one JSON POST per drift episode. With
+// `secret_ref`, the body is signed: header X-Aviary-Signature is "sha256=" + hex HMAC-SHA256 of the
+// body under the Secret's key.
+struct SecretKeyRef {
+  std::string name;  // a Secret in the ModelDeployment's namespace
+  std::string key;   // the data key holding the HMAC key
+  friend bool operator==(const SecretKeyRef&, const SecretKeyRef&) = default;
+};
+struct DriftWebhook {
+  std::string url;  // http:// or https://
+  std::optional<SecretKeyRef> secret_ref;
+  friend bool operator==(const DriftWebhook&, const DriftWebhook&) = default;
+};
+
+// The retraining trigger: while the stable revision's drift (metric, over its pods, as the gates
+// read it) stays above `max` for `sustain`, an episode is on: a DriftDetected condition, an Event
+// and one webhook call; it ends when drift falls back to `max` or below.
+struct DriftMonitor {
+  BuiltinMetric metric = BuiltinMetric::kFeatureDriftKs;  // featureDriftKS or featureDriftPSI
+  double max = 0;
+  Duration sustain = std::chrono::minutes(30);  // JSON "for"
+  Duration interval = std::chrono::minutes(1);  // time between two readings
+  std::optional<DriftWebhook> webhook;
+  friend bool operator==(const DriftMonitor&, const DriftMonitor&) = default;
+};
+
+// Watching the stable revision between rollouts. Not part of the revision: changing it never
+// starts a rollout.
+struct MonitoringSpec {
+  std::optional<DriftMonitor> drift;
+  friend bool operator==(const MonitoringSpec&, const MonitoringSpec&) = default;
+};
+
 struct ModelDeploymentSpec {
   ModelSpec model;
   std::int32_t replicas = 1;
@@ -153,6 +186,7 @@ struct ModelDeploymentSpec {
   StrategySpec strategy;
   AnalysisSpec analysis;
   std::int32_t progress_deadline_seconds = 600;
+  MonitoringSpec monitoring;
   friend bool operator==(const ModelDeploymentSpec&, const ModelDeploymentSpec&) = default;
 };
 

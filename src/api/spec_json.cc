@@ -207,6 +207,47 @@ json analysisToJson(const AnalysisSpec& analysis) {
           {"metrics", metrics}};
 }
 
+MonitoringSpec readMonitoring(JsonReader& in) {
+  MonitoringSpec monitoring;
+  auto drift_in = in.object("drift");
+  if (!drift_in) return monitoring;
+  DriftMonitor drift;
+  drift.metric =
+      drift_in->enumeration<BuiltinMetric>("metric", Presence::kRequired).value_or(drift.metric);
+  drift.max = drift_in->number("max", Presence::kRequired).value_or(drift.max);
+  drift.sustain = drift_in->duration("for").value_or(drift.sustain);
+  drift.interval = drift_in->duration("interval").value_or(drift.interval);
+  if (auto webhook_in = drift_in->object("webhook")) {
+    DriftWebhook webhook{webhook_in->string("url", Presence::kRequired).value_or(""), {}};
+    if (auto secret_in = webhook_in->object("secretRef")) {
+      webhook.secret_ref = SecretKeyRef{secret_in->string("name", Presence::kRequired).value_or(""),
+                                        secret_in->string("key", Presence::kRequired).value_or("")};
+    }
+    drift.webhook = webhook;
+  }
+  monitoring.drift = drift;
+  return monitoring;
+}
+
+json monitoringToJson(const MonitoringSpec& monitoring) {
+  json out = json::object();
+  if (!monitoring.drift) return out;
+  const DriftMonitor& drift = *monitoring.drift;
+  out["drift"] = {{"metric", enumName(drift.metric)},
+                  {"max", drift.max},
+                  {"for", formatDuration(drift.sustain)},
+                  {"interval", formatDuration(drift.interval)}};
+  if (drift.webhook) {
+    json webhook = {{"url", drift.webhook->url}};
+    if (drift.webhook->secret_ref) {
+      webhook["secretRef"] = {{"name", drift.webhook->secret_ref->name},
+                              {"key", drift.webhook->secret_ref->key}};
+    }
+    out["drift"]["webhook"] = webhook;
+  }
+  return out;
+}
+
 }  // namespace
 
 ParsedSpec parseSpec(const json& spec_json) {
@@ -229,6 +270,7 @@ ParsedSpec parseSpec(const json& spec_json) {
   if (auto deadline = in.integer("progressDeadlineSeconds")) {
     spec.progress_deadline_seconds = toInt32(*deadline);
   }
+  if (auto monitoring = in.object("monitoring")) spec.monitoring = readMonitoring(*monitoring);
   return parsed;
 }
 
@@ -251,13 +293,15 @@ Result<ModelDeploymentSpec> specFromJson(const json& spec_json) {
 }
 
 json toJson(const ModelDeploymentSpec& spec) {
-  return {{"model", modelToJson(spec.model)},
-          {"replicas", spec.replicas},
-          {"template", spec.pod_template},
-          {"traffic", trafficToJson(spec.traffic)},
-          {"strategy", strategyToJson(spec.strategy)},
-          {"analysis", analysisToJson(spec.analysis)},
-          {"progressDeadlineSeconds", spec.progress_deadline_seconds}};
+  json out = {{"model", modelToJson(spec.model)},
+              {"replicas", spec.replicas},
+              {"template", spec.pod_template},
+              {"traffic", trafficToJson(spec.traffic)},
+              {"strategy", strategyToJson(spec.strategy)},
+              {"analysis", analysisToJson(spec.analysis)},
+              {"progressDeadlineSeconds", spec.progress_deadline_seconds}};
+  if (spec.monitoring.drift) out["monitoring"] = monitoringToJson(spec.monitoring);
+  return out;
 }
 
 }  // namespace aviary::api

@@ -69,6 +69,19 @@ struct ManualRequests {
   friend bool operator==(const ManualRequests&, const ManualRequests&) = default;
 };
 
+// The retraining trigger's state (spec.monitoring.drift) about the stable revision `revision`;
+// absent while that revision's drift is at or below the maximum. Kept in the status so that a
+// restarted controller neither calls the webhook twice for one episode nor forgets a sustained
+// period already under way.
+struct DriftStatus {
+  std::string revision;
+  std::optional<Timestamp> above_since;  // first of the uninterrupted readings above max
+  std::optional<Timestamp> detected_at;  // the episode began (drift above max for `for`)
+  bool notified = false;                 // the webhook took the episode (2xx)
+
+  friend bool operator==(const DriftStatus&, const DriftStatus&) = default;
+};
+
 inline constexpr std::size_t kMaxHistory = 10;
 
 struct ModelDeploymentStatus {
@@ -103,6 +116,7 @@ struct ModelDeploymentStatus {
   std::vector<Condition> conditions;
   std::vector<HistoryEntry> history;  // newest last, at most kMaxHistory
   ManualRequests requests;
+  std::optional<DriftStatus> drift;
 
   friend bool operator==(const ModelDeploymentStatus&, const ModelDeploymentStatus&) = default;
 };

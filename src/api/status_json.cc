@@ -93,6 +93,12 @@ Result<ModelDeploymentStatus> statusFromJson(const json& status_json) {
   status.conditions = readList<Condition>(in, "conditions", errors, readCondition);
   status.history = readList<HistoryEntry>(in, "history", errors, readHistory);
   if (auto requests = in.object("requests")) status.requests = readRequests(*requests);
+  if (auto drift = in.object("drift")) {
+    status.drift = DriftStatus{.revision = drift->string("revision").value_or(""),
+                               .above_since = drift->time("aboveSince"),
+                               .detected_at = drift->time("detectedAt"),
+                               .notified = drift->boolean("notified").value_or(false)};
+  }
   if (!errors.empty()) return fail(ErrorCode::kInvalidArgument, joinFieldErrors(errors));
   return status;
 }
@@ -154,6 +160,14 @@ json toJson(const ModelDeploymentStatus& status) {
   if (status.requests.retry) requests["retry"] = true;
   if (status.requests.paused) requests["paused"] = *status.requests.paused;
   if (!requests.empty()) out["requests"] = requests;
+
+  if (status.drift) {
+    json drift = {{"revision", status.drift->revision}};
+    putTime(drift, "aboveSince", status.drift->above_since);
+    putTime(drift, "detectedAt", status.drift->detected_at);
+    if (status.drift->notified) drift["notified"] = true;
+    out["drift"] = drift;
+  }
   return out;
 }
 

@@ -306,6 +306,48 @@ void validateAnalysis(const AnalysisSpec& analysis, const ModelSpec& model, Prob
   }
 }
 
+// The retraining trigger reads the stable's drift as the drift gates read the canary's, so it needs
+// the same reference profile.
+void validateMonitoring(const MonitoringSpec& monitoring, const ModelSpec& model,
+                        Problems& problems) {
+  if (!monitoring.drift) return;
+  const DriftMonitor& drift = *monitoring.drift;
+  const std::string path = "spec.monitoring.drift";
+  if (!isDrift(drift.metric)) {
+    problems.add(path + ".metric", "must be featureDriftKS or featureDriftPSI, got \"" +
+                                       std::string(enumName(drift.metric)) + "\"");
+  }
+  if (!model.reference) {
+    problems.add(path + ".metric",
+                 "needs spec.model.reference (the training profile the sidecar compares inputs "
+                 "with)");
+  }
+  if (!std::isfinite(drift.max) || drift.max <= 0) {
+    problems.add(path + ".max", "must be a number above 0");
+  }
+  if (drift.sustain < Duration{0} || drift.sustain > kMaxDriftSustain) {
+    problems.add(path + ".for", "must be 0s..168h, got " + formatDuration(drift.sustain));
+  }
+  if (drift.interval < kMinDriftInterval || drift.interval > kMaxDriftInterval) {
+    problems.add(path + ".interval", "must be 5s..1h, got " + formatDuration(drift.interval));
+  }
+  if (!drift.webhook) return;
+  const std::string& url = drift.webhook->url;
+  if (!(startsWith(url, "http://") || startsWith(url, "https://")) || !isUri(url) ||
+      url.size() > kMaxProvenanceUri) {
+    problems.add(path + ".webhook.url", "must be an http:// or https:// URL of at most " +
+                                            std::to_string(kMaxProvenanceUri) + " characters");
+  }
+  if (const auto& secret = drift.webhook->secret_ref) {
+    if (secret->name.empty() || secret->name.size() > 253) {
+      problems.add(path + ".webhook.secretRef.name", "must be a Secret's name (1..253 characters)");
+    }
+    if (secret->key.empty() || secret->key.size() > 253) {
+      problems.add(path + ".webhook.secretRef.key", "must be a data key (1..253 characters)");
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<FieldError> validate(const ModelDeploymentSpec& spec) {
@@ -317,6 +359,7 @@ std::vector<FieldError> validate(const ModelDeploymentSpec& spec) {
   validateTraffic(spec.traffic, problems);
   validateStrategy(spec.strategy, spec.traffic, problems);
   validateAnalysis(spec.analysis, spec.model, problems);
+  validateMonitoring(spec.monitoring, spec.model, problems);
   if (spec.progress_deadline_seconds < 10 || spec.progress_deadline_seconds > 86400) {
     problems.add("spec.progressDeadlineSeconds",
                  outOfRange(10, 86400, spec.progress_deadline_seconds));

@@ -18,6 +18,9 @@ inline constexpr std::size_t kMaxIntendedUse = 4096;
 inline constexpr std::size_t kMaxProvenanceLabels = 32;
 inline constexpr std::size_t kMaxLabelKey = 63;
 inline constexpr std::size_t kMaxLabelValue = 256;
+inline constexpr Duration kMinDriftInterval = std::chrono::seconds(5);
+inline constexpr Duration kMaxDriftInterval = std::chrono::hours(1);
+inline constexpr Duration kMaxDriftSustain = std::chrono::hours(24 * 7);
 
 // Every semantic problem with a spec, each with its JSON path, e.g.
 // "spec.strategy.steps[2].setWeight: must be 0..100, got 140". Empty means valid. The CRD's schema

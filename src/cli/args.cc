@@ -15,6 +15,7 @@ constexpr std::array kCommands = {
     std::pair{Command::kPause, std::string_view("pause")},
     std::pair{Command::kResume, std::string_view("resume")},
     std::pair{Command::kHistory, std::string_view("history")},
+    std::pair{Command::kCard, std::string_view("card")},
 };
 
 enum class Flag {
@@ -25,6 +26,8 @@ enum class Flag {
   kWatch,
   kTimeout,
   kFull,
+  kJson,
+  kHtml,
   kHelp
 };
 
@@ -43,6 +46,8 @@ constexpr std::array kFlags = {
     FlagInfo{Flag::kWatch, "watch", 'w', true},
     FlagInfo{Flag::kTimeout, "timeout", '\0', false},
     FlagInfo{Flag::kFull, "full", '\0', true},
+    FlagInfo{Flag::kJson, "json", '\0', true},
+    FlagInfo{Flag::kHtml, "html", '\0', false},
     FlagInfo{Flag::kHelp, "help", 'h', true},
 };
 
@@ -102,6 +107,14 @@ Status apply(const SeenFlag& seen, Invocation& out) {
       AVIARY_ASSIGN_OR_RETURN(out.full, parseBool(*seen.info, value));
       return {};
     }
+    case Flag::kJson: {
+      AVIARY_ASSIGN_OR_RETURN(out.json, parseBool(*seen.info, value));
+      return {};
+    }
+    case Flag::kHtml:
+      if (value.empty()) return usage("--html needs a file name (- for stdout)");
+      out.html = value;
+      return {};
     case Flag::kHelp: {
       AVIARY_ASSIGN_OR_RETURN(out.help, parseBool(*seen.info, value));
       return {};
@@ -130,6 +143,9 @@ std::optional<Command> ownerOf(Flag flag) {
       return Command::kStatus;
     case Flag::kFull:
       return Command::kPromote;
+    case Flag::kJson:
+    case Flag::kHtml:
+      return Command::kCard;
     default:
       return std::nullopt;
   }
@@ -239,7 +255,7 @@ Result<Invocation> parseArgs(std::span<const std::string_view> args) {
     if (!seen.empty())
       return usage(
           "a command is needed: get, status, promote, abort, retry, "
-          "pause, resume or history");
+          "pause, resume, history or card");
     return out;
   }
   const Command command = *out.command;
@@ -259,6 +275,22 @@ Result<Invocation> parseArgs(std::span<const std::string_view> args) {
     if (out.cluster.all_namespaces && !out.cluster.ns.empty()) {
       return usage("--namespace and --all-namespaces exclude each other");
     }
+    return out;
+  }
+  if (command == Command::kCard) {
+    if (out.names.empty() || out.names.size() > 2) {
+      return usage("card needs NAME and at most one REVISION" +
+                   (out.names.empty() ? "" : ", got " + std::to_string(out.names.size())));
+    }
+    if (out.names.size() == 2) {
+      out.revision = out.names.back();
+      out.names.pop_back();
+      if (out.revision.size() < kMinRevisionPrefix) {
+        return usage("REVISION \"" + out.revision + "\" is too short: give at least " +
+                     std::to_string(kMinRevisionPrefix) + " characters of it");
+      }
+    }
+    if (out.json && out.html) return usage("--json and --html exclude each other");
     return out;
   }
   if (out.names.size() != 1) {

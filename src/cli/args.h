@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <span>
 #include <string>
@@ -12,7 +13,7 @@
 // The command line of kubectl-aviary, read into an Invocation. Pure: no I/O.
 namespace aviary::cli {
 
-enum class Command { kGet, kStatus, kPromote, kAbort, kRetry, kPause, kResume, kHistory };
+enum class Command { kGet, kStatus, kPromote, kAbort, kRetry, kPause, kResume, kHistory, kCard };
 
 // What a script sees (`--help` lists them).
 inline constexpr int kExitOk = 0;
@@ -21,6 +22,9 @@ inline constexpr int kExitError = 1;     // the API said no, the object is missi
 inline constexpr int kExitUsage = 2;     // the command line is wrong
 inline constexpr int kExitDegraded = 3;  // status --watch: the rollout ended Failed or Stalled
 inline constexpr int kExitTimeout = 4;   // status --watch: --timeout passed first
+
+// card REVISION: the fewest characters of a revision that name it (revisions are 10 hex digits).
+inline constexpr std::size_t kMinRevisionPrefix = 4;
 
 // kubectl's flags for finding the cluster and the namespace.
 struct ClusterOptions {
@@ -35,9 +39,12 @@ struct Invocation {
   bool help = false;               // -h/--help or `help [COMMAND]`: print help, exit 0
   ClusterOptions cluster;
   std::vector<std::string> names;   // get: zero or more; every other command: exactly one
+  std::string revision;             // card REVISION: a revision or a prefix of one; empty: newest
   bool watch = false;               // status -w/--watch
   std::optional<Duration> timeout;  // status --watch --timeout
   bool full = false;                // promote --full
+  bool json = false;                // card --json
+  std::optional<std::string> html;  // card --html FILE ("-": stdout)
 };
 
 // "get", "status", ... and back.

@@ -1,13 +1,18 @@
 #include "cli/commands.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <set>
 
+#include "cli/card.h"
 #include "cli/deployment.h"
 #include "cli/gate_history.h"
 #include "cli/render.h"
 #include "cli/requests.h"
 #include "common/time_format.h"
+#include "governance/card.h"
 #include "kube/errors.h"
 #include "kube/resource.h"
 
@@ -100,6 +105,56 @@ int runHistory(const Invocation& invocation, const std::string& ns, Session& env
   if (view->status.history.empty()) {
     env.err << "no rollout of " << ns << "/" << view->name << " has ended yet\n";
   }
+  return kExitOk;
+}
+
+// Writes `text` to the file `path` (created or truncated).
+Status writeFile(const std::string& path, const std::string& text) {
+  std::FILE* file = std::fopen(path.c_str(), "wb");
+  if (file == nullptr) {
+    return fail(ErrorCode::kInvalidArgument, "writing " + path + ": " + std::strerror(errno));
+  }
+  const bool written = std::fwrite(text.data(), 1, text.size(), file) == text.size();
+  const int write_errno = errno;
+  if (std::fclose(file) != 0 || !written) {
+    return fail(ErrorCode::kInvalidArgument,
+                "writing " + path + ": " + std::strerror(written ? errno : write_errno));
+  }
+  return {};
+}
+
+int runCard(const Invocation& invocation, const std::string& ns, Session& env) {
+  const std::string& name = invocation.names.front();
+  auto view = fetch(env.client, ns, name);
+  if (!view.has_value()) return report(env, view.error());
+  auto revision = cardRevision(*view, invocation.revision);
+  if (!revision.has_value()) return report(env, revision.error());
+  const std::string config_map_name = governance::cardConfigMapName(name, *revision);
+  auto config_map = env.client.get(kube::resources::kConfigMaps.in(ns).named(config_map_name));
+  if (!config_map.has_value()) {
+    if (config_map.error().code == ErrorCode::kNotFound) {
+      return report(
+          env, {ErrorCode::kNotFound,
+                "the card of " + ns + "/" + name + " revision " + *revision +
+                    " is missing: configmap \"" + config_map_name + "\" not found in namespace \"" +
+                    ns + "\" (not written yet, or the revision left status.history)"});
+    }
+    return report(env, config_map.error().withContext("reading configmap \"" + config_map_name +
+                                                      "\" in namespace \"" + ns + "\""));
+  }
+  const std::string_view key = invocation.html   ? governance::kCardHtmlKey
+                               : invocation.json ? governance::kCardJsonKey
+                                                 : governance::kCardMarkdownKey;
+  auto text = cardData(*config_map, key);
+  if (!text.has_value()) return report(env, text.error());
+  if (invocation.html && *invocation.html != "-") {
+    if (auto written = writeFile(*invocation.html, *text); !written.has_value()) {
+      return report(env, written.error());
+    }
+    env.err << "wrote " << *invocation.html << " (" << text->size() << " bytes)\n";
+    return kExitOk;
+  }
+  env.out << *text << std::flush;
   return kExitOk;
 }
 
@@ -256,6 +311,8 @@ int run(const Invocation& invocation, const std::string& ns, Session& env) {
       return runStatus(invocation, ns, env);
     case Command::kHistory:
       return runHistory(invocation, ns, env);
+    case Command::kCard:
+      return runCard(invocation, ns, env);
     case Command::kPromote:
       return runRequest(invocation.full ? Request::kPromoteFull : Request::kPromoteStep, invocation,
                         ns, env);

@@ -16,7 +16,7 @@ constexpr const char* kExitCodes = R"(
 Exit codes:
   0  done
   1  error: the object or its namespace does not exist, the API server refused or could not be
-     reached, a request does not apply to the rollout's phase, no kubeconfig
+     reached, a request does not apply to the rollout's phase, no kubeconfig, no card to show
   2  usage: unknown command or flag, a missing or extra NAME
   3  status --watch: the rollout ended Failed, or is Stalled (cannot go on by itself)
   4  status --watch: --timeout passed before the rollout ended
@@ -37,6 +37,7 @@ Commands:
   pause NAME          hold the rollout where it is
   resume NAME         let a paused rollout go on
   history NAME        the rollouts that ended: revision, outcome, reason, time
+  card NAME [REV]     the model card of a rollout that ended: Markdown, --json, or --html FILE
 
 promote, abort, retry, pause and resume ask the controller through status.requests (the status
 subresource, a JSON merge patch), so a GitOps tool that owns the spec never sees a change; the
@@ -135,6 +136,23 @@ Usage:
 
 Usage:
   kubectl aviary history NAME [flags]
+)";
+    case Command::kCard:
+      return R"(Prints the model card of a rollout that ended (promoted, rolled back or aborted): the
+model, its provenance, the rollout's timeline and each gate's values against its threshold. The
+controller keeps one card per revision in status.history, in the ConfigMap
+"NAME-REVISION-card" (keys card.md, card.json, card.html); reading it needs "get configmaps".
+
+Without REVISION: the card of the newest history entry (the last rollout that ended). REVISION
+is a revision of the history, whole or its first 4 or more characters if no other revision
+starts with them.
+
+Usage:
+  kubectl aviary card NAME [REVISION] [--json | --html FILE] [flags]
+
+Flags:
+      --json              the card as JSON (card.json) instead of Markdown (card.md)
+      --html FILE         write the self-contained HTML page (card.html) to FILE ("-": stdout)
 )";
   }
   return "";

@@ -383,7 +383,9 @@ std::string renderStatus(const DeploymentView& view, const GateHistory& history,
     for (const auto& condition : status.conditions) {
       std::string item = condition.type + "=" + condition.status;
       if (!condition.reason.empty()) item += " (" + condition.reason + ")";
-      const bool bad = (condition.type == "Stalled" && condition.status == "True");
+      // Red: what needs a person (a stalled rollout; a live model whose inputs have drifted).
+      const bool bad = (condition.type == "Stalled" || condition.type == "DriftDetected") &&
+                       condition.status == "True";
       text += (text.empty() ? "" : "  ") + (bad ? paint(item, "31", options) : item);
     }
     lines.push_back("  conditions " + text);

@@ -38,7 +38,11 @@ Controller::Controller(kube::KubeClient::Ptr kube, ControllerOptions options, Ro
                       .clock = clock_,
                       .sidecar = options_.sidecar,
                       .hooks = {},
-                      .cards = std::make_shared<CardWriter>(kube_)};
+                      .cards = std::make_shared<CardWriter>(kube_),
+                      .drift = nullptr};
+  deps.drift = std::make_shared<DriftMonitor>(
+      deps.providers, kube_,
+      options_.drift_notifier ? options_.drift_notifier : makeHttpDriftNotifier());
   if (metrics_) {
     deps.hooks.on_analysis = [m = metrics_](const api::MetricResult& r) { m->countAnalysis(r); };
     deps.hooks.on_outcome = [m = metrics_](const api::HistoryEntry& e) { m->countOutcome(e); };

@@ -11,6 +11,7 @@
 #include "controller/analysis_round.h"
 #include "controller/audit_webhook.h"
 #include "controller/controller_metrics.h"
+#include "controller/drift_monitor.h"
 #include "controller/manifests.h"
 #include "controller/reconciler.h"
 #include "kube/client.h"
@@ -26,6 +27,8 @@ struct ControllerOptions {
   SidecarDefaults sidecar;
   // Receives every decision beside the audit log line (--audit-webhook); null: none.
   std::shared_ptr<AuditWebhook> audit_webhook;
+  // Delivers spec.monitoring.drift's episodes; null: over HTTP (makeHttpDriftNotifier).
+  DriftNotifier::Ptr drift_notifier;
 };
 
 // The ModelDeployment controller: informers on ModelDeployments and on the Deployments and

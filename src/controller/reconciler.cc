@@ -7,6 +7,7 @@
 
 #include "api/defaults.h"
 #include "api/json.h"
+#include "api/names.h"
 #include "api/revision.h"
 #include "api/validate.h"
 #include "controller/names.h"
@@ -98,6 +99,28 @@ std::vector<governance::AuditRecord> auditRecords(const std::string& key, const 
   return records;
 }
 
+// The audit record of a drift Event: about the stable revision, with the reading behind it.
+governance::AuditRecord driftRecord(const std::string& key, const api::ModelDeploymentSpec& spec,
+                                    const std::string& stable, const DriftCheck& check,
+                                    const governance::DriftEvent& event, Timestamp now) {
+  std::vector<api::MetricResult> values;
+  if (check.value && spec.monitoring.drift) {
+    const bool above = *check.value > spec.monitoring.drift->max;
+    values.push_back({.name = std::string(api::enumName(spec.monitoring.drift->metric)),
+                      .value = check.value,
+                      .result = above ? api::CheckResult::kFail : api::CheckResult::kPass,
+                      .message = "",
+                      .at = now});
+  }
+  return {.key = key,
+          .revision = stable,
+          .decision = event.reason,
+          .reason = event.message,
+          .values = std::move(values),
+          .user = "",
+          .at = now};
+}
+
 }  // namespace
 
 Reconciler::Reconciler(ReconcilerDeps deps) : deps_(std::move(deps)) {}
@@ -106,6 +129,7 @@ Result<kube::ReconcileResult> Reconciler::reconcile(const std::string& key) {
   const kube::ObjectPtr cached = deps_.model_deployments(key);
   if (!cached) {  // deleted: its objects go by ownerReferences
     if (deps_.cards) deps_.cards->forget(key);
+    if (deps_.drift) deps_.drift->forget(key);
     return kube::ReconcileResult{};
   }
   Json md = *cached;
@@ -190,12 +214,24 @@ Result<kube::ReconcileResult> Reconciler::reconcileOnce(const std::string& key, 
     }
   }
 
-  const rollout::Decision decision = rollout::decide(spec, status, observations, now);
+  rollout::Decision decision = rollout::decide(spec, status, observations, now);
+  // The retraining trigger watches the stable between (and during) rollouts; it only adds
+  // status.drift, the DriftDetected condition and its Events to what decide() wrote.
+  DriftCheck drift;
+  if (deps_.drift && read.problems.empty()) {
+    drift = deps_.drift->check(key, md, spec, decision.status, now);
+  }
   for (const rollout::Action& action : decision.actions) {
     if (auto applied = apply(action, context); !applied) {
       spdlog::warn("{}: {}", key, applied.error().message);
       return fail(applied.error());
     }
+  }
+  for (const governance::DriftEvent& event : drift.events) {
+    const rollout::EmitEvent emit{
+        event.warning ? rollout::EventType::kWarning : rollout::EventType::kNormal, event.reason,
+        event.message};
+    if (auto applied = apply(emit, context); !applied) return fail(applied.error());
   }
   // Who made a manual request this decision consumes: read before the status write, which moves
   // the ownership of status.requests to aviary. The informers' cache drops managedFields, so a
@@ -218,6 +254,10 @@ Result<kube::ReconcileResult> Reconciler::reconcileOnce(const std::string& key, 
            auditRecords(key, request_user, status, decision, observations, now)) {
         deps_.hooks.on_decision(record);
       }
+      for (const governance::DriftEvent& event : drift.events) {
+        deps_.hooks.on_decision(
+            driftRecord(key, spec, decision.status.stable_revision, drift, event, now));
+      }
     }
     const auto& history = decision.status.history;
     if (deps_.hooks.on_outcome && !history.empty() &&
@@ -234,8 +274,12 @@ Result<kube::ReconcileResult> Reconciler::reconcileOnce(const std::string& key, 
       spdlog::warn("{}: {}", key, recorded.error().message);
     }
   }
-  return kube::ReconcileResult{std::chrono::duration_cast<std::chrono::milliseconds>(
-      decision.requeue_after.value_or(Duration{0}))};
+  std::optional<Duration> requeue = decision.requeue_after;
+  if (drift.next_reading && (!requeue || *drift.next_reading < *requeue)) {
+    requeue = drift.next_reading;
+  }
+  return kube::ReconcileResult{
+      std::chrono::duration_cast<std::chrono::milliseconds>(requeue.value_or(Duration{0}))};
 }
 
 }  // namespace aviary::controller

@@ -11,6 +11,7 @@
 #include "controller/act.h"
 #include "controller/analysis_round.h"
 #include "controller/card_writer.h"
+#include "controller/drift_monitor.h"
 #include "controller/manifests.h"
 #include "governance/audit.h"
 #include "kube/client.h"
@@ -43,7 +44,8 @@ struct ReconcilerDeps {
   Clock::Ptr clock;
   SidecarDefaults sidecar;
   ReconcileHooks hooks;
-  CardWriter::Ptr cards;  // null: no model cards
+  CardWriter::Ptr cards;    // null: no model cards
+  DriftMonitor::Ptr drift;  // null: spec.monitoring is not acted on
 };
 
 // One ModelDeployment brought one step closer to its spec: observe, decide (rollout::decide),

@@ -1,5 +1,11 @@
 #include "governance/drift_episode.h"
 
+#include <cstdio>
+
+#include "api/names.h"
+#include "common/time_format.h"
+#include "governance/audit.h"
+
 namespace aviary::governance {
 
 DriftStep stepDrift(const DriftEpisode& episode, std::optional<double> value, double max,
@@ -21,6 +27,122 @@ DriftStep stepDrift(const DriftEpisode& episode, std::optional<double> value, do
   }
   step.notify = step.episode.detected && !step.episode.notified;
   return step;
+}
+
+namespace {
+
+std::string shortRevision(const std::string& revision) { return revision.substr(0, 10); }
+
+std::string formatValue(double value) {
+  char text[32];
+  std::snprintf(text, sizeof(text), "%.4g", value);
+  return text;
+}
+
+// metav1.Condition semantics: lastTransitionTime moves only when the status flips.
+void setCondition(api::ModelDeploymentStatus& status, const std::string& value, std::string reason,
+                  std::string message, std::int64_t generation, Timestamp now) {
+  api::Condition next{kDriftDetected,     value, std::move(reason),
+                      std::move(message), now,   generation};
+  for (auto& condition : status.conditions) {
+    if (condition.type != kDriftDetected) continue;
+    if (condition.status == value) next.last_transition_time = condition.last_transition_time;
+    condition = std::move(next);
+    return;
+  }
+  status.conditions.push_back(std::move(next));
+}
+
+bool detectedNow(const api::ModelDeploymentStatus& status) {
+  for (const auto& condition : status.conditions) {
+    if (condition.type == kDriftDetected) return condition.status == "True";
+  }
+  return false;
+}
+
+}  // namespace
+
+StableDriftStep foldStableDrift(const std::optional<api::DriftMonitor>& monitor,
+                                api::ModelDeploymentStatus& status, std::optional<double> value,
+                                std::int64_t generation, Timestamp now) {
+  StableDriftStep step;
+  const std::string& stable = status.stable_revision;
+  if (!monitor || stable.empty()) {
+    status.drift.reset();
+    if (detectedNow(status)) {
+      setCondition(status, "False", "MonitoringOff", "spec.monitoring.drift is not set", generation,
+                   now);
+    }
+    return step;
+  }
+  const std::string metric(api::enumName(monitor->metric));
+  if (status.drift && status.drift->revision != stable) {
+    status.drift.reset();
+    if (detectedNow(status)) {
+      const std::string message = "stable is now " + shortRevision(stable) +
+                                  "; the drift episode of the revision before it ended";
+      setCondition(status, "False", "NewStableRevision", message, generation, now);
+      step.event = DriftEvent{false, "DriftCleared", message};
+    }
+  }
+  const api::DriftStatus before = status.drift.value_or(api::DriftStatus{
+      .revision = stable, .above_since = {}, .detected_at = {}, .notified = false});
+  const DriftEpisode episode{before.above_since, before.detected_at.has_value(), before.notified};
+  const DriftStep next = stepDrift(episode, value, monitor->max, monitor->sustain, now);
+  step.notify = next.notify;
+  if (!next.episode.above_since && !next.episode.detected) {
+    status.drift.reset();
+  } else {
+    status.drift = api::DriftStatus{.revision = stable,
+                                    .above_since = next.episode.above_since,
+                                    .detected_at = next.change == DriftChange::kDetected
+                                                       ? std::optional<Timestamp>(now)
+                                                       : before.detected_at,
+                                    .notified = next.episode.notified};
+  }
+  const std::string about = metric + " of stable " + shortRevision(stable);
+  if (next.change == DriftChange::kDetected) {
+    const std::string message = about + " has stayed above " + formatValue(monitor->max) +
+                                " since " + formatRfc3339(*next.episode.above_since) + " (" +
+                                formatDuration(monitor->sustain) + " or more); now " +
+                                formatValue(*value);
+    setCondition(status, "True", "DriftAboveMax", message, generation, now);
+    step.event = DriftEvent{true, "DriftDetected", message};
+  } else if (next.change == DriftChange::kCleared) {
+    const std::string message =
+        about + " is back to " + formatValue(*value) + " (max " + formatValue(monitor->max) + ")";
+    setCondition(status, "False", "DriftBelowMax", message, generation, now);
+    step.event = DriftEvent{false, "DriftCleared", message};
+  }
+  return step;
+}
+
+nlohmann::json driftWebhookBody(const std::string& ns, const std::string& name,
+                                const api::ModelDeploymentSpec& spec, const api::DriftStatus& drift,
+                                std::optional<double> value) {
+  const api::DriftMonitor& monitor = *spec.monitoring.drift;
+  const std::string above_since = drift.above_since ? formatRfc3339(*drift.above_since) : "";
+  // One id per episode: it began with the first reading above max of that revision.
+  AuditRecord identity{.key = ns + "/" + name,
+                       .revision = drift.revision,
+                       .decision = kDriftDetected,
+                       .reason = above_since,
+                       .values = {},
+                       .user = "",
+                       .at = drift.above_since.value_or(Timestamp{})};
+  return {{"kind", kDriftDetected},
+          {"schema", kAuditSchema},
+          {"id", auditId(identity)},
+          {"modelDeployment", {{"namespace", ns}, {"name", name}}},
+          {"revision", drift.revision},
+          {"model",
+           {{"name", spec.model.name}, {"version", spec.model.version}, {"uri", spec.model.uri}}},
+          {"metric", api::enumName(monitor.metric)},
+          {"value", value ? nlohmann::json(*value) : nlohmann::json()},
+          {"max", monitor.max},
+          {"for", formatDuration(monitor.sustain)},
+          {"aboveSince", above_since},
+          {"detectedAt", drift.detected_at ? formatRfc3339(*drift.detected_at) : ""}};
 }
 
 }  // namespace aviary::governance

@@ -26,6 +26,7 @@ struct ResourceRef {
 namespace resources {
 inline const ResourceRef kNamespaces{"", "v1", "namespaces", "", ""};
 inline const ResourceRef kConfigMaps{"", "v1", "configmaps", "", ""};
+inline const ResourceRef kSecrets{"", "v1", "secrets", "", ""};
 inline const ResourceRef kServices{"", "v1", "services", "", ""};
 inline const ResourceRef kPods{"", "v1", "pods", "", ""};
 inline const ResourceRef kDeployments{"apps", "v1", "deployments", "", ""};

@@ -7,6 +7,7 @@ namespace {
 // target label (the sidecar does not export it); `revision` is the sidecar's own label (its
 // --revision flag, which the controller sets to the revision hash) and equals the target's.
 constexpr std::string_view kCanarySelector = R"(namespace="{{namespace}}",revision="{{canary}}")";
+constexpr std::string_view kStableSelector = R"(namespace="{{namespace}}",revision="{{stable}}")";
 
 // The rendered pieces every built-in is made of. Values from the spec (a feature name) are
 // escaped and added after rendering, so nothing in them is read as a placeholder.
@@ -96,6 +97,21 @@ Result<std::string> builtinQuery(const api::MetricSpec& metric, const QueryConte
       return shadowAgreement(parts);
   }
   return fail(ErrorCode::kInternal, "metric " + metric.name + ": unknown built-in");
+}
+
+Result<std::string> stableDriftQuery(api::BuiltinMetric metric, const QueryContext& context) {
+  std::string_view stat;
+  if (metric == api::BuiltinMetric::kFeatureDriftKs) {
+    stat = "ks";
+  } else if (metric == api::BuiltinMetric::kFeatureDriftPsi) {
+    stat = "psi";
+  } else {
+    return fail(ErrorCode::kInvalidArgument,
+                "the drift monitor reads featureDriftKS or featureDriftPSI only");
+  }
+  Parts parts;
+  AVIARY_ASSIGN_OR_RETURN(parts.canary, renderQuery(kStableSelector, context));
+  return featureDrift(stat, api::MetricSpec{}, parts);
 }
 
 }  // namespace aviary::metrics

@@ -20,4 +20,9 @@ inline constexpr int kMinGroupPredictions = 20;
 // (positiveRateDisparity without groupBy; feature on a gate other than featureDrift*).
 Result<std::string> builtinQuery(const api::MetricSpec& metric, const QueryContext& context);
 
+// The PromQL of the retraining trigger (spec.monitoring.drift): `metric`, featureDriftKS or
+// featureDriftPSI, about the *stable* revision of `context`: the worst feature of its worst pod,
+// as the drift gates read the canary. InvalidArgument for any other metric.
+Result<std::string> stableDriftQuery(api::BuiltinMetric metric, const QueryContext& context);
+
 }  // namespace aviary::metrics

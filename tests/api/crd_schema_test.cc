@@ -214,6 +214,9 @@ TEST(CrdSchemaTest, DurationBoundsAreDeclaredAsCel) {
       {"spec.strategy.shadow.duration", "duration(self) > duration('0s')"},
       {"spec.analysis.interval", "duration(self) >= duration('1s')"},
       {"spec.strategy.scaleDownDelay", "duration(self) <= duration('1h')"},
+      {"spec.monitoring.drift.for", "duration(self) <= duration('168h')"},
+      {"spec.monitoring.drift.interval",
+       "duration(self) >= duration('5s') && duration(self) <= duration('1h')"},
   };
   for (const auto& [path, rule] : bounds) {
     std::set<std::string> rules;

@@ -74,6 +74,13 @@ inline ModelDeploymentSpec fullSpec() {
           .feature = std::nullopt},
   };
   spec.progress_deadline_seconds = 300;
+  spec.monitoring.drift =
+      DriftMonitor{.metric = BuiltinMetric::kFeatureDriftPsi,
+                   .max = 0.25,
+                   .sustain = minutes(20),
+                   .interval = seconds(30),
+                   .webhook = DriftWebhook{"https://retrain.example/hooks/churn",
+                                           SecretKeyRef{"churn-retrain-hook", "hmac-key"}}};
   return spec;
 }
 
@@ -106,6 +113,10 @@ inline ModelDeploymentStatus fullStatus() {
       HistoryEntry{"7c9f00aa11", Outcome::kPromoted, "AnalysisPassed", at("2026-11-24T10:00:00Z")}};
   status.requests = {
       .promote = PromoteRequest::kFull, .abort = true, .retry = true, .paused = false};
+  status.drift = DriftStatus{.revision = "7c9f00aa11",
+                             .above_since = at("2026-11-25T08:00:00Z"),
+                             .detected_at = at("2026-11-25T08:20:00Z"),
+                             .notified = true};
   return status;
 }
 

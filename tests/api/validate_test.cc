@@ -119,7 +119,29 @@ const Case kCases[] = {
     {"DriftWithoutAReference",
      [](auto& s) { s.model.reference.reset(); },
      {"spec.analysis.metrics[2].builtin: featureDriftKS and featureDriftPSI need "
-      "spec.model.reference (the training profile the sidecar compares inputs with)"}},
+      "spec.model.reference (the training profile the sidecar compares inputs with)",
+      "spec.monitoring.drift.metric: needs spec.model.reference (the training profile the "
+      "sidecar compares inputs with)"}},
+    {"DriftMonitorOnLatency",
+     [](auto& s) { s.monitoring.drift->metric = BuiltinMetric::kLatencyP99; },
+     {"spec.monitoring.drift.metric: must be featureDriftKS or featureDriftPSI, got "
+      "\"latencyP99\""}},
+    {"DriftMonitorMaxNotAboveZero",
+     [](auto& s) { s.monitoring.drift->max = 0; },
+     {"spec.monitoring.drift.max: must be a number above 0"}},
+    {"DriftMonitorForTooLong",
+     [](auto& s) { s.monitoring.drift->sustain = std::chrono::hours(24 * 8); },
+     {"spec.monitoring.drift.for: must be 0s..168h, got 192h"}},
+    {"DriftMonitorIntervalTooShort",
+     [](auto& s) { s.monitoring.drift->interval = std::chrono::seconds(1); },
+     {"spec.monitoring.drift.interval: must be 5s..1h, got 1s"}},
+    {"DriftWebhookNotHttp",
+     [](auto& s) { s.monitoring.drift->webhook->url = "ftp://retrain.example/hook"; },
+     {"spec.monitoring.drift.webhook.url: must be an http:// or https:// URL of at most 2048 "
+      "characters"}},
+    {"DriftWebhookSecretWithoutKey",
+     [](auto& s) { s.monitoring.drift->webhook->secret_ref->key = ""; },
+     {"spec.monitoring.drift.webhook.secretRef.key: must be a data key (1..253 characters)"}},
     {"ShadowAgreementIsNotAvailable",
      [](auto& s) { s.analysis.metrics[0].builtin = BuiltinMetric::kShadowAgreement; },
      {"spec.analysis.metrics[0].builtin: shadowAgreement is not available yet: the sidecar does "

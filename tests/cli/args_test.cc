@@ -52,6 +52,27 @@ TEST(ParseArgsTest, GetTakesAnyNumberOfNamesOthersExactlyOne) {
   EXPECT_EQ(parse({"history", "--", "-odd-name"})->names, std::vector<std::string>{"-odd-name"});
 }
 
+TEST(ParseArgsTest, CardTakesANameAnOptionalRevisionAndItsFormat) {
+  auto newest = parse({"card", "churn"});
+  ASSERT_TRUE(newest.has_value()) << newest.error().message;
+  EXPECT_EQ(newest->names, std::vector<std::string>{"churn"});
+  EXPECT_EQ(newest->revision, "");
+  EXPECT_FALSE(newest->json);
+  EXPECT_FALSE(newest->html.has_value());
+  auto html = parse({"card", "churn", "1a2b", "--html", "card.html"});
+  ASSERT_TRUE(html.has_value()) << html.error().message;
+  EXPECT_EQ(html->names, std::vector<std::string>{"churn"});
+  EXPECT_EQ(html->revision, "1a2b");
+  EXPECT_EQ(html->html, "card.html");
+  auto to_stdout = parse({"card", "--html", "-", "churn"});
+  ASSERT_TRUE(to_stdout.has_value()) << to_stdout.error().message;
+  EXPECT_EQ(to_stdout->html, "-");
+  EXPECT_EQ(to_stdout->names, std::vector<std::string>{"churn"});
+  auto json = parse({"card", "churn", "--json"});
+  ASSERT_TRUE(json.has_value()) << json.error().message;
+  EXPECT_TRUE(json->json);
+}
+
 TEST(ParseArgsTest, HelpNeedsNothingElse) {
   auto flag = parse({"status", "--help"});
   ASSERT_TRUE(flag.has_value());
@@ -88,6 +109,13 @@ TEST(ParseArgsTest, UsageErrorsSayWhatIsWrong) {
        "a ModelDeployment cannot be retrieved by name across all namespaces"},
       {{"get", "-A", "-n", "ml"}, "--namespace and --all-namespaces exclude each other"},
       {{"-n", "ml"}, "a command is needed"},
+      {{"card"}, "card needs NAME and at most one REVISION"},
+      {{"card", "churn", "1a2b", "extra"}, "card needs NAME and at most one REVISION, got 3"},
+      {{"card", "churn", "1a2"}, "REVISION \"1a2\" is too short: give at least 4 characters"},
+      {{"card", "churn", "--json", "--html=x.html"}, "--json and --html exclude each other"},
+      {{"card", "churn", "--html="}, "--html needs a file name (- for stdout)"},
+      {{"card", "churn", "--html"}, "flag needs an argument: --html"},
+      {{"history", "churn", "--json"}, "unknown flag: --json (only for card)"},
   };
   for (const auto& c : cases) {
     auto got = parse(c.args);
@@ -99,8 +127,9 @@ TEST(ParseArgsTest, UsageErrorsSayWhatIsWrong) {
 }
 
 TEST(CommandNameTest, RoundTrips) {
-  for (auto command : {Command::kGet, Command::kStatus, Command::kPromote, Command::kAbort,
-                       Command::kRetry, Command::kPause, Command::kResume, Command::kHistory}) {
+  for (auto command :
+       {Command::kGet, Command::kStatus, Command::kPromote, Command::kAbort, Command::kRetry,
+        Command::kPause, Command::kResume, Command::kHistory, Command::kCard}) {
     EXPECT_EQ(parseCommand(commandName(command)), command);
   }
   EXPECT_FALSE(parseCommand("rollback").has_value());

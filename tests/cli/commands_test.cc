@@ -1,10 +1,14 @@
 #include "cli/commands.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
+#include <fstream>
 #include <functional>
+#include <iterator>
 #include <sstream>
 
 #include "kube/resource.h"
@@ -19,6 +23,7 @@ using std::chrono::seconds;
 
 const kube::ResourceRef kMds = kube::resources::kModelDeployments;
 const kube::ResourceRef kEvents{"", "v1", "events", "", ""};
+const kube::ResourceRef kConfigMaps = kube::resources::kConfigMaps;
 
 Invocation invocation(Command command, std::vector<std::string> names = {}) {
   Invocation out;
@@ -62,6 +67,26 @@ class CommandsTest : public ::testing::Test {
                   {"message", message},
                   {"lastTimestamp", "2026-12-01T10:00:00Z"}};
     ASSERT_TRUE(kube_.create(kEvents.in(ns), event).has_value());
+  }
+
+  // The card ConfigMap the controller writes for `revision` of `md`: each rendering names the
+  // revision, so a test sees which card it got.
+  void addCard(const std::string& ns, const std::string& md, const std::string& revision,
+               Json data = nullptr) {
+    if (data.is_null()) {
+      data = {{"card.md", "# Model card: " + md + " revision " + revision + "\n"},
+              {"card.json", Json{{"revision", revision}}.dump(2) + "\n"},
+              {"card.html", "<!DOCTYPE html>\n<title>" + revision + "</title>\n"}};
+    }
+    Json config_map = {
+        {"apiVersion", "v1"},
+        {"kind", "ConfigMap"},
+        {"metadata",
+         {{"name", md + "-" + revision + "-card"},
+          {"labels",
+           {{"aviary.dev/modeldeployment", md}, {"aviary.dev/card-revision", revision}}}}},
+        {"data", std::move(data)}};
+    ASSERT_TRUE(kube_.create(kConfigMaps.in(ns), config_map).has_value());
   }
 
   int run(const Invocation& what, const std::string& ns = "ml") {
@@ -137,7 +162,7 @@ TEST_F(CommandsTest, AMissingObjectIsExitCodeOneNamingObjectAndNamespace) {
   EXPECT_NE(out_.str().find("churn"), std::string::npos) << "the rows found are printed";
   EXPECT_EQ(err_.str(), "error: modeldeployment \"nope\" not found in namespace \"ml\"\n");
   for (auto command : {Command::kStatus, Command::kPromote, Command::kAbort, Command::kRetry,
-                       Command::kPause, Command::kResume, Command::kHistory}) {
+                       Command::kPause, Command::kResume, Command::kHistory, Command::kCard}) {
     err_.str("");
     EXPECT_EQ(run(invocation(command, {"nope"}), "elsewhere"), kExitError);
     EXPECT_EQ(err_.str(), "error: modeldeployment \"nope\" not found in namespace \"elsewhere\"\n");
@@ -175,6 +200,139 @@ TEST_F(CommandsTest, HistoryListsEndedRollouts) {
   EXPECT_EQ(run(invocation(Command::kHistory, {"churn"})), kExitOk);
   EXPECT_NE(out_.str().find("aaaaaaaaaa   Promoted   2026-12-01T10:00:00Z"), std::string::npos)
       << out_.str();
+}
+
+Invocation card(std::string revision = "") {
+  Invocation out = invocation(Command::kCard, {"churn"});
+  out.revision = std::move(revision);
+  return out;
+}
+
+// churn's history, oldest first: 1a2b3c4d5e promoted, 1a2bffffff rolled back, 9f00000000 promoted.
+Json endedThrice() {
+  Json status = kSucceeded;
+  status["history"] = Json::array();
+  for (const auto& [revision, outcome] :
+       {std::pair{"1a2b3c4d5e", "Promoted"}, std::pair{"1a2bffffff", "RolledBack"},
+        std::pair{"9f00000000", "Promoted"}}) {
+    status["history"].push_back({{"revision", revision},
+                                 {"outcome", outcome},
+                                 {"reason", "test"},
+                                 {"at", "2026-12-01T10:00:00Z"}});
+  }
+  return status;
+}
+
+TEST_F(CommandsTest, CardShowsTheNewestEndedRolloutsMarkdownByDefault) {
+  add("ml", "churn", endedThrice());
+  for (const auto* revision : {"1a2b3c4d5e", "1a2bffffff", "9f00000000"}) {
+    addCard("ml", "churn", revision);
+  }
+  EXPECT_EQ(run(card()), kExitOk) << err_.str();
+  EXPECT_EQ(out_.str(), "# Model card: churn revision 9f00000000\n");
+  EXPECT_EQ(err_.str(), "");
+}
+
+TEST_F(CommandsTest, CardFindsARevisionByAPrefixOfFourOrMore) {
+  add("ml", "churn", endedThrice());
+  addCard("ml", "churn", "1a2b3c4d5e");
+  addCard("ml", "churn", "1a2bffffff");
+  EXPECT_EQ(run(card("1a2b3")), kExitOk) << err_.str();
+  EXPECT_EQ(out_.str(), "# Model card: churn revision 1a2b3c4d5e\n");
+  out_.str("");
+  EXPECT_EQ(run(card("1a2bffffff")), kExitOk) << err_.str();
+  EXPECT_EQ(out_.str(), "# Model card: churn revision 1a2bffffff\n");
+}
+
+TEST_F(CommandsTest, CardOfAnAmbiguousOrUnknownRevisionListsTheRevisionsWithCards) {
+  add("ml", "churn", endedThrice());
+  addCard("ml", "churn", "1a2b3c4d5e");
+  addCard("ml", "churn", "1a2bffffff");
+  EXPECT_EQ(run(card("1a2b")), kExitError);
+  EXPECT_EQ(out_.str(), "");
+  EXPECT_EQ(err_.str(),
+            "error: revision \"1a2b\" is ambiguous in the history of ml/churn (1a2bffffff, "
+            "1a2b3c4d5e); the revisions with cards: 9f00000000, 1a2bffffff, 1a2b3c4d5e\n");
+  err_.str("");
+  EXPECT_EQ(run(card("beef")), kExitError);
+  EXPECT_EQ(err_.str(),
+            "error: no revision \"beef\" in the history of ml/churn; the revisions with cards: "
+            "9f00000000, 1a2bffffff, 1a2b3c4d5e\n");
+}
+
+TEST_F(CommandsTest, CardWithoutAnEndedRolloutSaysThereIsNone) {
+  add("ml", "churn", kProgressing);
+  const auto writes = kube_.writes().size();
+  EXPECT_EQ(run(card()), kExitError);
+  EXPECT_EQ(out_.str(), "");
+  EXPECT_EQ(err_.str(), "error: ml/churn has no finished rollout yet, so no card\n");
+  EXPECT_EQ(kube_.writes().size(), writes) << "card writes nothing";
+}
+
+TEST_F(CommandsTest, CardWhoseConfigMapIsMissingNamesIt) {
+  add("ml", "churn", endedThrice());
+  addCard("ml", "churn", "1a2b3c4d5e");  // the newest, 9f00000000, has none
+  EXPECT_EQ(run(card()), kExitError);
+  EXPECT_EQ(out_.str(), "");
+  EXPECT_EQ(err_.str(),
+            "error: the card of ml/churn revision 9f00000000 is missing: configmap "
+            "\"churn-9f00000000-card\" not found in namespace \"ml\" (not written yet, or the "
+            "revision left status.history)\n");
+}
+
+TEST_F(CommandsTest, CardWithoutTheAskedKeyNamesIt) {
+  add("ml", "churn", endedThrice());
+  addCard("ml", "churn", "9f00000000", Json{{"card.md", "# Model card\n"}});
+  Invocation json = card();
+  json.json = true;
+  EXPECT_EQ(run(json), kExitError);
+  EXPECT_EQ(err_.str(), "error: configmap \"churn-9f00000000-card\" has no key \"card.json\"\n");
+}
+
+TEST_F(CommandsTest, CardJsonPrintsCardJson) {
+  add("ml", "churn", endedThrice());
+  addCard("ml", "churn", "9f00000000");
+  Invocation json = card("9f00");
+  json.json = true;
+  EXPECT_EQ(run(json), kExitOk) << err_.str();
+  EXPECT_EQ(Json::parse(out_.str()), (Json{{"revision", "9f00000000"}})) << out_.str();
+}
+
+TEST_F(CommandsTest, CardHtmlWritesTheFileAndSaysHowBig) {
+  add("ml", "churn", endedThrice());
+  addCard("ml", "churn", "9f00000000");
+  const std::filesystem::path path = std::filesystem::temp_directory_path() /
+                                     ("aviary-cli-card-" + std::to_string(::getpid()) + ".html");
+  Invocation html = card();
+  html.html = path.string();
+  EXPECT_EQ(run(html), kExitOk) << err_.str();
+  std::ifstream in(path, std::ios::binary);
+  const std::string written((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::filesystem::remove(path);
+  const std::string page = "<!DOCTYPE html>\n<title>9f00000000</title>\n";
+  EXPECT_EQ(written, page);
+  EXPECT_EQ(out_.str(), "") << "the page goes to the file only";
+  EXPECT_EQ(err_.str(),
+            "wrote " + path.string() + " (" + std::to_string(page.size()) + " bytes)\n");
+}
+
+TEST_F(CommandsTest, CardHtmlToDashGoesToStdout) {
+  add("ml", "churn", endedThrice());
+  addCard("ml", "churn", "9f00000000");
+  Invocation html = card();
+  html.html = "-";
+  EXPECT_EQ(run(html), kExitOk) << err_.str();
+  EXPECT_EQ(out_.str(), "<!DOCTYPE html>\n<title>9f00000000</title>\n");
+  EXPECT_EQ(err_.str(), "");
+}
+
+TEST_F(CommandsTest, CardHtmlToAFileThatCannotBeWrittenSaysWhy) {
+  add("ml", "churn", endedThrice());
+  addCard("ml", "churn", "9f00000000");
+  Invocation html = card();
+  html.html = "/nonexistent-dir/card.html";
+  EXPECT_EQ(run(html), kExitError);
+  EXPECT_EQ(err_.str().rfind("error: writing /nonexistent-dir/card.html: ", 0), 0u) << err_.str();
 }
 
 TEST_F(CommandsTest, StatusPrintsTheViewOnce) {

@@ -6,8 +6,9 @@ namespace aviary::cli {
 namespace {
 
 TEST(HelpTextTest, EveryCommandHasUsageClusterFlagsAndExitCodes) {
-  for (auto command : {Command::kGet, Command::kStatus, Command::kPromote, Command::kAbort,
-                       Command::kRetry, Command::kPause, Command::kResume, Command::kHistory}) {
+  for (auto command :
+       {Command::kGet, Command::kStatus, Command::kPromote, Command::kAbort, Command::kRetry,
+        Command::kPause, Command::kResume, Command::kHistory, Command::kCard}) {
     const std::string text = helpText(command);
     const std::string usage = "kubectl aviary " + std::string(commandName(command));
     EXPECT_NE(text.find(usage), std::string::npos) << usage;
@@ -20,8 +21,9 @@ TEST(HelpTextTest, EveryCommandHasUsageClusterFlagsAndExitCodes) {
 
 TEST(HelpTextTest, TheOverviewListsEveryCommand) {
   const std::string text = helpText(std::nullopt);
-  for (auto command : {Command::kGet, Command::kStatus, Command::kPromote, Command::kAbort,
-                       Command::kRetry, Command::kPause, Command::kResume, Command::kHistory}) {
+  for (auto command :
+       {Command::kGet, Command::kStatus, Command::kPromote, Command::kAbort, Command::kRetry,
+        Command::kPause, Command::kResume, Command::kHistory, Command::kCard}) {
     EXPECT_NE(text.find("\n  " + std::string(commandName(command)) + " "), std::string::npos)
         << commandName(command);
   }
@@ -33,6 +35,10 @@ TEST(HelpTextTest, EachCommandDocumentsItsOwnFlags) {
   EXPECT_NE(helpText(Command::kStatus).find("--timeout DURATION"), std::string::npos);
   EXPECT_NE(helpText(Command::kPromote).find("--full"), std::string::npos);
   EXPECT_NE(helpText(Command::kPause).find("status.requests.paused = true"), std::string::npos);
+  EXPECT_NE(helpText(Command::kCard).find("--html FILE"), std::string::npos);
+  EXPECT_NE(helpText(Command::kCard).find("--json"), std::string::npos);
+  EXPECT_NE(helpText(Command::kCard).find("kubectl aviary card NAME [REVISION]"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -144,6 +144,24 @@ TEST(GateLinesTest, ColoursTheResultsOnlyWhenAsked) {
   EXPECT_NE(lines[2].find("\x1b[1;31mFAIL\x1b[0m"), std::string::npos) << lines[2];
 }
 
+TEST(RenderStatusTest, PaintsWhatNeedsAPersonRed) {
+  const DeploymentView view = deploymentView(json::parse(R"({
+    "metadata": {"name": "iris", "namespace": "vision", "generation": 1,
+                 "creationTimestamp": "2026-12-01T11:59:15Z"},
+    "spec": {"model": {"name": "iris", "version": "1", "uri": "file:///m"}},
+    "status": {"phase": "Succeeded", "observedGeneration": 1, "stableRevision": "cccccccccc",
+               "conditions": [
+                 {"type": "Ready", "status": "True", "reason": "Succeeded"},
+                 {"type": "DriftDetected", "status": "True", "reason": "DriftAboveMax"},
+                 {"type": "Stalled", "status": "False", "reason": "Succeeded"}]}
+  })"));
+  const std::string frame = renderStatus(view, GateHistory{}, {}, kNow, {.color = true});
+  EXPECT_NE(frame.find("\x1b[31mDriftDetected=True (DriftAboveMax)\x1b[0m"), std::string::npos)
+      << frame;
+  EXPECT_NE(frame.find("conditions Ready=True (Succeeded)  "), std::string::npos) << frame;
+  EXPECT_NE(frame.find("  Stalled=False (Succeeded)"), std::string::npos) << frame;
+}
+
 TEST(RenderTableTest, AlignsColumnsLikeKubectl) {
   const std::vector<DeploymentView> views = {deploymentView(rolloutObject()), settledView()};
   EXPECT_EQ(renderTable(views, false, kNow),

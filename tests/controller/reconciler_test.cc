@@ -22,6 +22,7 @@ namespace aviary::controller {
 namespace {
 
 using api::Phase;
+using namespace std::chrono_literals;
 using kube::Json;
 namespace res = kube::resources;
 
@@ -41,6 +42,27 @@ Json modelDeployment() {
                                 "max": 1}]}
     }})");
 }
+
+// Records every webhook call and answers with `status_code`.
+class FakeDriftNotifier final : public DriftNotifier {
+ public:
+  struct Call {
+    std::string url;
+    Json body;
+    std::string signature;
+  };
+  Status post(const std::string& url, const std::string& body,
+              const std::optional<std::string>& hmac_key) override {
+    calls.push_back({url, Json::parse(body), hmac_key ? webhookSignature(*hmac_key, body) : ""});
+    if (fail_next > 0) {
+      --fail_next;
+      return fail(ErrorCode::kUnavailable, "webhook answered 503");
+    }
+    return {};
+  }
+  std::vector<Call> calls;
+  int fail_next = 0;
+};
 
 class ReconcilerTest : public ::testing::Test {
  protected:
@@ -74,7 +96,9 @@ class ReconcilerTest : public ::testing::Test {
                       [this](const governance::AuditRecord& record) {
                         decisions_.push_back(record);
                       }},
-        .cards = cards_};
+        .cards = cards_,
+        .drift = nullptr};
+    deps.drift = std::make_shared<DriftMonitor>(deps.providers, kube_, notifier_);
     reconciler_ = std::make_unique<Reconciler>(std::move(deps));
   }
 
@@ -129,6 +153,7 @@ class ReconcilerTest : public ::testing::Test {
   std::shared_ptr<kube::EventRecorder> events_ =
       std::make_shared<kube::EventRecorder>(kube_, clock_);
   CardWriter::Ptr cards_ = std::make_shared<CardWriter>(kube_);
+  std::shared_ptr<FakeDriftNotifier> notifier_ = std::make_shared<FakeDriftNotifier>();
   std::vector<governance::AuditRecord> decisions_;
   std::function<void()> after_read_;
   std::unique_ptr<Reconciler> reconciler_;
@@ -148,6 +173,80 @@ TEST_F(ReconcilerTest, NewModelDeploymentReachesSucceededWithItsObjects) {
     EXPECT_TRUE(kube_->get(res::kServices.in("ml").named(name))) << name;
   }
   EXPECT_EQ(router_->state(kKey).weight, 0);
+}
+
+const api::Condition* driftCondition(const api::ModelDeploymentStatus& s) {
+  for (const auto& condition : s.conditions) {
+    if (condition.type == "DriftDetected") return &condition;
+  }
+  return nullptr;
+}
+bool driftIs(const api::ModelDeploymentStatus& s, const char* value) {
+  const api::Condition* condition = driftCondition(s);
+  return condition != nullptr && condition->status == value;
+}
+
+TEST_F(ReconcilerTest, SustainedDriftOnTheStableCallsTheWebhookOncePerEpisode) {
+  Json object = modelDeployment();
+  object["spec"]["model"]["reference"] = "file:///models/churn/profile.json";
+  object["spec"]["monitoring"] = Json::parse(R"({"drift": {
+      "metric": "featureDriftKS", "max": 0.2, "for": "30s", "interval": "10s",
+      "webhook": {"url": "http://retrain.example/hook",
+                  "secretRef": {"name": "retrain-hook", "key": "hmac"}}}})");
+  ASSERT_TRUE(kube_->create(res::kSecrets.in("ml"), Json::parse(R"({"apiVersion": "v1",
+      "kind": "Secret", "metadata": {"name": "retrain-hook", "namespace": "ml"},
+      "data": {"hmac": "czNjcjN0"}})")));  // "s3cr3t"
+  create(object);
+  ASSERT_TRUE(runUntil([](const auto& s) { return phaseIs(s, Phase::kSucceeded); }));
+  const std::string stable = status().stable_revision;
+  EXPECT_FALSE(driftCondition(status()));
+
+  provider_->set("aviary_feature_drift", 0.43);
+  ASSERT_TRUE(runUntil([](const auto& s) { return driftIs(s, "True"); }, 20));
+  ASSERT_EQ(notifier_->calls.size(), 1u);
+  const auto& call = notifier_->calls[0];
+  EXPECT_EQ(call.url, "http://retrain.example/hook");
+  EXPECT_EQ(call.body.at("revision"), stable);
+  EXPECT_EQ(call.body.at("value"), 0.43);
+  EXPECT_EQ(call.signature, webhookSignature("s3cr3t", call.body.dump()));
+  EXPECT_TRUE(status().drift->notified);
+  EXPECT_EQ(status().phase, Phase::kSucceeded);  // drift informs; it rolls nothing back
+  for (const auto& query : provider_->queries()) {
+    if (query.find("aviary_feature_drift") == std::string::npos) continue;
+    EXPECT_NE(query.find("revision=\"" + stable + "\""), std::string::npos) << query;
+  }
+
+  // Drift stays up, and the controller restarts: still one call for this episode.
+  const auto reconcileFor = [this](int rounds) {
+    for (int i = 0; i < rounds; ++i) {
+      ASSERT_TRUE(reconciler_->reconcile(kKey));
+      clock_->advance(10s);
+    }
+  };
+  reconcileFor(5);
+  startReconciler({});
+  reconcileFor(5);
+  EXPECT_EQ(notifier_->calls.size(), 1u);
+
+  provider_->set("aviary_feature_drift", 0.05);
+  ASSERT_TRUE(runUntil([](const auto& s) { return driftIs(s, "False"); }, 5));
+  EXPECT_FALSE(status().drift);
+
+  // A second episode, whose first call fails: called again at the next reading, with its own id.
+  notifier_->fail_next = 1;
+  provider_->set("aviary_feature_drift", 0.6);
+  ASSERT_TRUE(runUntil([](const auto& s) { return driftIs(s, "True"); }, 20));
+  ASSERT_TRUE(runUntil([](const auto& s) { return s.drift && s.drift->notified; }, 5));
+  ASSERT_EQ(notifier_->calls.size(), 3u);
+  EXPECT_EQ(notifier_->calls[1].body.at("id"), notifier_->calls[2].body.at("id"));
+  EXPECT_NE(notifier_->calls[0].body.at("id"), notifier_->calls[2].body.at("id"));
+
+  std::vector<std::string> drift_decisions;
+  for (const auto& record : decisions_) {
+    if (record.decision.starts_with("Drift")) drift_decisions.push_back(record.decision);
+  }
+  EXPECT_EQ(drift_decisions, (std::vector<std::string>{"DriftDetected", "DriftCleared",
+                                                       "DriftDetected", "DriftWebhookFailed"}));
 }
 
 TEST_F(ReconcilerTest, SettledObjectCausesNoWrites) {

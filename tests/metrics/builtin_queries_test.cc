@@ -152,5 +152,17 @@ TEST(BuiltinQueryTest, EveryBuiltinGateOfTheExamplesHasAQuery) {
   EXPECT_GE(checked, 4);
 }
 
+TEST(StableDriftQueryTest, ReadsTheStableRevisionsWorstFeature) {
+  EXPECT_EQ(stableDriftQuery(BuiltinMetric::kFeatureDriftKs, kContext).value(),
+            R"(max(aviary_feature_drift{namespace="ml",revision="9f8e7d",stat="ks"}))");
+  EXPECT_EQ(stableDriftQuery(BuiltinMetric::kFeatureDriftPsi, kContext).value(),
+            R"(max(aviary_feature_drift{namespace="ml",revision="9f8e7d",stat="psi"}))");
+}
+
+TEST(StableDriftQueryTest, RefusesAMetricThatIsNotDrift) {
+  EXPECT_EQ(stableDriftQuery(BuiltinMetric::kLatencyP99, kContext).error().code,
+            ErrorCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace aviary::metrics

@@ -88,6 +88,12 @@ src/kube (kube/resource.h lists every resource the controller names).
 - apiGroups: [""]
   resources: [configmaps]
   verbs: [list, create, patch, delete]
+# The retraining trigger's webhook key: spec.monitoring.drift.webhook.secretRef names a Secret in the
+# ModelDeployment's namespace, read once per drift episode. Only get: no list or watch, so the
+# controller cannot enumerate Secrets and holds none in a cache.
+- apiGroups: [""]
+  resources: [secrets]
+  verbs: [get]
 # The <md>, <md>-stable and <md>-canary Services: the same informer and server-side apply.
 - apiGroups: [""]
   resources: [services]
