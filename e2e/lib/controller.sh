@@ -5,7 +5,13 @@
 # One controller serves every scenario (it watches all namespaces): controller_ensure starts it unless it
 # runs, under a lock, so the scenarios of one group (run concurrently by run.sh) share it. Its output goes to
 # $AVIARY_CLUSTER_DIR/logs/aviary-controller.log, across restarts; down.sh stops it with everything else.
+# It always sends its audit trail (--audit-webhook) to the webhook receiver "audit" (lib/webhooks.sh: records
+# in $AVIARY_CLUSTER_DIR/audit.jsonl, every scenario's; filter by the record's key), started with it, through
+# the spool $AVIARY_CLUSTER_DIR/audit-spool (--audit-spool), which outlives a kill of the controller.
 # shellcheck shell=bash
+
+# shellcheck source=e2e/lib/webhooks.sh
+source "$(dirname "${BASH_SOURCE[0]}")/webhooks.sh"
 
 CONTROLLER=aviary-controller
 MODELS_DIR="${AVIARY_MODELS_DIR:-${E2E_DIR}/testdata/models}"
@@ -31,16 +37,18 @@ controller_url() { cat "${AVIARY_CLUSTER_DIR}/controller-url"; }
 
 # Starts the controller (it must not be running) and waits for /readyz.
 controller_start() {
-  local bin port
+  local bin port audit_url
   bin="$(controller_bin)"
   [[ -n "${bin}" ]] || fail "aviary-controller is not built (ninja -C build aviary-controller, or set" \
     "AVIARY_CONTROLLER_BIN): the controller scenarios have nothing to run"
   [[ -n "$(sidecar_bin)" ]] || fail "aviary-sidecar is not built: the controller's pods would get no process"
+  audit_url="$(webhook_receiver_ensure audit)" || fail "the audit webhook receiver did not start"
   port="$(free_port)"
   echo "http://127.0.0.1:${port}" >"${AVIARY_CLUSTER_DIR}/controller-url"
   start_process "${CONTROLLER}" "${bin}" --kubeconfig "${AVIARY_CLUSTER_DIR}/kubeconfig" \
     --prometheus-url "$(cat "${AVIARY_CLUSTER_DIR}/prometheus-url")" --leader-elect=false \
-    --http-address "127.0.0.1:${port}" --log-format text --workers 4
+    --http-address "127.0.0.1:${port}" --log-format text --workers 4 \
+    --audit-webhook "${audit_url}/audit" --audit-spool "${AVIARY_CLUSTER_DIR}/audit-spool"
   wait_until 60 "aviary-controller /readyz" curl -fsS --max-time 2 "http://127.0.0.1:${port}/readyz" || {
     process_alive_or_dump "${CONTROLLER}" || true
     fail "aviary-controller did not become ready on 127.0.0.1:${port}"

@@ -7,8 +7,9 @@
 # its audit trail to the receiver "audit").
 # shellcheck shell=bash
 
-# webhook_receiver_start NAME [--secret-file FILE]: starts the receiver NAME (it must not be running), waits
-# for its /healthz and prints its URL (http://127.0.0.1:PORT). With --secret-file, each record's
+# webhook_receiver_start NAME [--secret-file FILE]: starts the receiver NAME (stopping first one of that name
+# that runs, e.g. left by an earlier run on the same test bed; its records stay), waits for its /healthz and
+# prints its URL (http://127.0.0.1:PORT, a new port). With --secret-file, each record's
 # signature_ok says whether X-Aviary-Signature is the HMAC-SHA256 of the body keyed with FILE's bytes.
 webhook_receiver_start() {
   local name="$1" port bin url
@@ -24,9 +25,10 @@ webhook_receiver_start() {
     *) die "webhook_receiver_start: unknown option $1" ;;
     esac
   done
-  "${E2E_DIR}/build-binaries.sh" webhook-receiver 2>/dev/null ||
+  "${E2E_DIR}/build-binaries.sh" webhook-receiver >&2 ||
     die "building e2e/tools/webhook-receiver failed (run e2e/build-binaries.sh webhook-receiver)"
   bin="$(bin_path webhook-receiver)"
+  stop_process "${name}"
   port="$(free_port)"
   url="http://127.0.0.1:${port}"
   start_process "${name}" "${bin}" --listen "127.0.0.1:${port}" --out "${AVIARY_CLUSTER_DIR}/${name}.jsonl" \

@@ -149,6 +149,18 @@ jq -e '.spec.template.spec as $p | ($p.containers[0].args | index("--prometheus-
   ([$p.volumes[].secret.secretName // empty] == ["prom-token"]) and ([$p.volumes[].configMap.name // empty] == ["prom-ca"])' \
   <<<"${auth}" >/dev/null || fail "Prometheus auth is not mounted as files: $(jq -c .spec.template.spec <<<"${auth}")"
 
+# auditWebhook.url: the webhook and its spool on an emptyDir, the root filesystem still read-only.
+audit="$(render --set auditWebhook.url=http://audit.compliance:8080/aviary --show-only templates/deployment.yaml | as_json)"
+jq -e '.spec.template.spec as $p | $p.containers[0] as $c |
+  ($c.args | index("--audit-webhook=http://audit.compliance:8080/aviary")) != null and
+  ($c.args | index("--audit-spool=/var/lib/aviary/audit")) != null and
+  ([$c.volumeMounts[] | select(.mountPath == "/var/lib/aviary/audit") | .name] == ["audit-spool"]) and
+  ([$p.volumes[] | select(.name == "audit-spool") | has("emptyDir")] == [true]) and
+  $c.securityContext.readOnlyRootFilesystem == true' <<<"${audit}" >/dev/null ||
+  fail "auditWebhook.url does not give the webhook a spool on an emptyDir: $(jq -c .spec.template.spec <<<"${audit}")"
+jq -e '[.spec.template.spec.containers[0].args[] | select(startswith("--audit-"))] == []' <<<"${deployment}" >/dev/null ||
+  fail "the defaults pass an --audit- flag"
+
 # What the schema and the templates refuse, each with its reason.
 refused() {
   local want="$1" out
@@ -159,6 +171,7 @@ refused() {
 }
 refused "leaderElection.enabled" --set replicaCount=2 --set leaderElection.enabled=false
 refused "replicaCount" --set replicaCount=two
+refused "auditWebhook/url" --set auditWebhook.url=audit.compliance:8080
 refused "additional properties" --set replicaCont=2
 refused "/logging/format" --set logging.format=xml
 # prometheusRule.enabled alone: the chart's copy of deploy/prometheus/aviary-alerts.yaml, every alert of it.

@@ -33,6 +33,8 @@ FlagSet<OperatorConfig> flagSet() {
         "PEM CAs trusted for an https Prometheus");
   f.add("audit-webhook", "AVIARY_AUDIT_WEBHOOK", &C::audit_webhook,
         "URL that receives every rollout decision as a JSON POST, at least once (none)");
+  f.add("audit-spool", "AVIARY_AUDIT_SPOOL", &C::audit_spool,
+        "directory where decisions wait for the audit webhook, so a restart loses none (none)");
   f.add("sidecar-image", "AVIARY_SIDECAR_IMAGE", &C::sidecar_image,
         "image of the aviary-sidecar container (aviary-sidecar:latest)");
   f.add("sidecar-cpu-request", "AVIARY_SIDECAR_CPU_REQUEST", &C::sidecar_cpu_request,
@@ -62,6 +64,9 @@ FlagSet<OperatorConfig> flagSet() {
 Result<OperatorConfig> parseConfig(std::span<const std::string_view> args, const Environment& env) {
   AVIARY_ASSIGN_OR_RETURN(OperatorConfig config, flagSet().parse(args, env));
   if (!config.help) AVIARY_RETURN_IF_ERROR(parseHostPort(config.http_address));
+  if (!config.audit_spool.empty() && config.audit_webhook.empty()) {
+    return fail(ErrorCode::kInvalidArgument, "--audit-spool needs --audit-webhook");
+  }
   return config;
 }
 

@@ -30,6 +30,7 @@ struct OperatorConfig {
   std::string sidecar_memory_request;
   std::vector<std::string> sidecar_extra_args;
   std::string audit_webhook;  // "": none
+  std::string audit_spool;    // "": the webhook's queue is in memory only
   std::string http_address = "0.0.0.0:8080";
   bool leader_elect = true;
   std::string leader_election_namespace;  // "": the pod's namespace, else "default"

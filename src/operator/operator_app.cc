@@ -50,6 +50,9 @@ Result<kube::RestConfig> restConfig(const OperatorConfig& config) {
   return rest;
 }
 
+// How long a stopping controller waits for the audit webhook to deliver what is queued.
+constexpr std::chrono::seconds kAuditDrain{5};
+
 std::string leaseNamespace(const OperatorConfig& config) {
   if (!config.leader_election_namespace.empty()) return config.leader_election_namespace;
   std::ifstream in(kube::InClusterPaths{}.namespace_file);
@@ -70,6 +73,7 @@ struct OperatorApp::Parts {
   std::shared_ptr<controller::ControllerMetrics> metrics;
   std::unique_ptr<Providers> providers;
   std::unique_ptr<controller::Controller> controller;
+  std::shared_ptr<controller::AuditWebhook> audit_webhook;  // null: no --audit-webhook
   std::unique_ptr<kube::LeaderElector> elector;
   http::Server::Ptr server;
 };
@@ -104,9 +108,13 @@ Result<std::unique_ptr<OperatorApp>> OperatorApp::create(const OperatorConfig& c
                      .extra_args = config.sidecar_extra_args};
   if (!config.audit_webhook.empty()) {
     auto on_drop = [metrics = parts->metrics] { metrics->countAuditDropped(); };
+    controller::AuditWebhookOptions audit_options;
+    audit_options.spool_dir = config.audit_spool;
     AVIARY_ASSIGN_OR_RETURN(
-        auto webhook, controller::AuditWebhook::make(config.audit_webhook, {}, std::move(on_drop)));
-    options.audit_webhook = std::move(webhook);
+        auto webhook,
+        controller::AuditWebhook::make(config.audit_webhook, audit_options, std::move(on_drop)));
+    parts->audit_webhook = std::move(webhook);
+    options.audit_webhook = parts->audit_webhook;
   }
   parts->controller = std::make_unique<controller::Controller>(
       parts->kube, options, parts->providers->routers(), parts->providers->metricProviders(),
@@ -179,6 +187,13 @@ Status OperatorApp::run(std::stop_token stop) {
     }
   }
   p.events->stop();  // writes what is queued
+  // The decisions of the last reconciles get a short chance to reach the receiver; what does not
+  // stays in the spool (with --audit-spool) for the next start, else it is dropped and counted.
+  if (p.audit_webhook && !p.audit_webhook->drain(kAuditDrain)) {
+    spdlog::warn("audit webhook: decisions still undelivered after {}s at exit ({})",
+                 kAuditDrain.count(),
+                 p.config.audit_spool.empty() ? "dropped" : "kept in " + p.config.audit_spool);
+  }
   p.server->drain(std::chrono::seconds{5});
   if (lost) return fail(ErrorCode::kFailedPrecondition, "lost the leader election");
   spdlog::info("stopped");

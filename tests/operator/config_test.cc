@@ -49,6 +49,18 @@ TEST(ConfigTest, RefusesBadValues) {
   EXPECT_FALSE(parse({"--no-such-flag"}));
 }
 
+TEST(ConfigTest, TheAuditSpoolComesWithTheWebhook) {
+  const auto config = parse({"--audit-webhook=http://receiver/audit"},
+                            {{"AVIARY_AUDIT_SPOOL", "/var/lib/aviary/audit"}});
+  ASSERT_TRUE(config) << config.error().message;
+  EXPECT_EQ(config->audit_webhook, "http://receiver/audit");
+  EXPECT_EQ(config->audit_spool, "/var/lib/aviary/audit");
+  EXPECT_TRUE(parse({})->audit_spool.empty());
+  const auto alone = parse({"--audit-spool=/var/lib/aviary/audit"});
+  ASSERT_FALSE(alone);
+  EXPECT_NE(alone.error().message.find("--audit-webhook"), std::string::npos);
+}
+
 TEST(ConfigTest, HostPort) {
   const auto address = parseHostPort("127.0.0.1:18080");
   ASSERT_TRUE(address);
