@@ -239,11 +239,15 @@ EOF
   now (stable serves 100 %):
 $(kubectl aviary get "${md}" -n "${ns}" | sed 's/^/    /')
 
+  the model card of the last rollout (kubectl aviary card ${md} -n ${ns}; its first lines):
+$(kubectl aviary card "${md}" -n "${ns}" 2>&1 | head -n 12 | sed 's/^/    /')
+
 Look around (everything stays up until \`make demo-down\`):
   source ${AVIARY_CLUSTER_DIR}/env; export PATH=${AVIARY_CLUSTER_DIR}/bin:\$PATH
   kubectl aviary get -n ${ns}                      # phase, step, weight, revisions (the plugin: $(cli_bin))
   kubectl aviary status ${md} -n ${ns}             # gates against their bounds, conditions, events
   kubectl aviary history ${md} -n ${ns}            # the rollouts that ended
+  kubectl aviary card ${md} -n ${ns} --html card.html   # the last rollout's model card, one HTML page
   kubectl get md ${md} -n ${ns} -o yaml            # status: analysis, conditions, history
   kubectl get deploy,svc,httproute,pods -n ${ns}   # what aviary generated; the weights it set
   kubectl get events -n ${ns} --sort-by=.lastTimestamp
