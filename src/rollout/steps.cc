@@ -93,10 +93,10 @@ void Decider::advanceSteps(bool skip_step) {
     st().step_started_at = now_;
     step = currentStep();
     if (step->set_weight) weight = *step->set_weight;
-    setWeight(weight);
+    askWeight(weight);
     event(EventType::kNormal, "StepAdvanced", where());
   }
-  setWeight(weight);
+  askWeight(weight);
   // A setWeight step begins when its weight holds in the world, not when it is asked for: until
   // then its clock restarts, so neither a pause nor a round can count traffic at the old weight.
   if (step && step->set_weight && !weightConfirmed(*step->set_weight)) {
@@ -109,7 +109,12 @@ void Decider::advanceSteps(bool skip_step) {
 // Phase, Reconciling reason, holds and requeues while `step` runs.
 void Decider::awaitStep(const api::Step* step) {
   st().phase = Phase::kProgressing;
-  if (step && step->pause && !step->pause->duration) {
+  if (held_for_scale_) {
+    inProgress("Progressing", where() + "; scaling canary to " +
+                                  std::to_string(canaryReplicas(spec_, *held_for_scale_)) +
+                                  " pods (" + readiness(obs_.canary) + ") before " +
+                                  std::to_string(*held_for_scale_) + "%");
+  } else if (step && step->pause && !step->pause->duration) {
     st().phase = Phase::kPaused;
     inProgress("AwaitingPromotion", "awaiting promotion at " + where());
   } else if (ownConditionHolds(step) && !spec_.analysis.metrics.empty()) {
@@ -175,9 +180,36 @@ void Decider::hold() {
 }
 
 void Decider::ensureRoles() {
-  const std::int32_t w = st().canary_weight;
-  ensure(Role::kStable, st().stable_revision, stableTarget(w));
-  ensure(Role::kCanary, st().canary_revision, canaryReplicas(spec_, w));
+  ensure(Role::kStable, st().stable_revision, stableTarget(st().canary_weight));
+  ensure(Role::kCanary, st().canary_revision, canaryTarget());
+}
+
+// The canary's pods under steps and in the shadow stage. Shadow: R (a mirror of all traffic).
+// Replicas provider and canaryScale full: canaryReplicas of the weight asked for. A mesh under
+// matchTrafficWeight: its share of the higher of the weight asked for and the current setWeight
+// step's (the weight it is about to get, which askWeight() holds until the canary carries it),
+// and no fewer pods than it runs until the router reports the weight asked for (a lower weight
+// scales it down only once the router applies it).
+std::int32_t Decider::canaryTarget() const {
+  if (meshProvider() && out_.status.shadowing) return shadowCanaryReplicas(spec_);
+  const std::int32_t asked = out_.status.canary_weight;
+  if (!meshProvider() || !canaryScalesWithWeight(spec_)) return canaryReplicas(spec_, asked);
+  const api::Step* step = currentStep();
+  const std::int32_t next = step && step->set_weight ? std::max(asked, *step->set_weight) : asked;
+  std::int32_t n = canaryReplicas(spec_, next);
+  if (obs_.observed_weight != asked) n = std::max(n, canaryRunning());
+  return std::min(n, replicas());
+}
+
+std::int32_t Decider::canaryKept() const {
+  if (!canaryScalesWithWeight(spec_)) return replicas();
+  const std::int32_t weight = std::max(
+      {prev_.canary_weight, out_.status.canary_weight, obs_.observed_weight.value_or(0)});
+  return std::min(replicas(), std::max(canaryRunning(), canaryReplicas(spec_, weight)));
+}
+
+std::int32_t Decider::canaryRunning() const {
+  return obs_.canary.runs(out_.status.canary_revision) ? obs_.canary.replicas : 0;
 }
 
 // Mesh: all replicas. Replicas provider: the stable gives up pods for weight `w` only once the
