@@ -203,8 +203,8 @@ std::int32_t Decider::canaryTarget() const {
 
 std::int32_t Decider::canaryKept() const {
   if (!canaryScalesWithWeight(spec_)) return replicas();
-  const std::int32_t weight = std::max(
-      {prev_.canary_weight, out_.status.canary_weight, obs_.observed_weight.value_or(0)});
+  const std::int32_t weight =
+      std::max({prev_.canary_weight, out_.status.canary_weight, obs_.observed_weight.value_or(0)});
   return std::min(replicas(), std::max(canaryRunning(), canaryReplicas(spec_, weight)));
 }
 

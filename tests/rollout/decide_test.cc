@@ -2307,10 +2307,10 @@ TEST(DecideTest, DecidingOnItsOwnMatchTrafficWeightOutputRepeatsNothing) {
   auto delayed = kMatched;
   delayed.strategy.scale_down_delay = seconds{30};
   const std::vector<std::pair<api::ModelDeploymentStatus, Observations>> starts = {
-      {running(0, 30), tenStable(healthy(kCanary, 3), 30)},      // steps up, holds 30
-      {running(1, 30), tenStable(partly(kCanary, 3, 5), 30)},    // scaling to 5
-      {running(1, 30), tenStable(healthy(kCanary, 5), 30)},      // asks for 50
-      {running(2, 50), tenStable(healthy(kCanary, 5), 50)},      // pause, then 100 scales to 10
+      {running(0, 30), tenStable(healthy(kCanary, 3), 30)},    // steps up, holds 30
+      {running(1, 30), tenStable(partly(kCanary, 3, 5), 30)},  // scaling to 5
+      {running(1, 30), tenStable(healthy(kCanary, 5), 30)},    // asks for 50
+      {running(2, 50), tenStable(healthy(kCanary, 5), 50)},    // pause, then 100 scales to 10
       {running(1, 50, Phase::kPromoting), tenStable(healthy(kCanary, 5), 50)},
       {rollingBack(50, api::Outcome::kRolledBack, "FailedChecks"),
        tenStable(healthy(kCanary, 5), 0)},

@@ -155,8 +155,7 @@ Outcome simulate(const api::ModelDeploymentSpec& spec, double metric_value, std:
     run.dead_route_seen = run.dead_route_seen || run.world.allTrafficOnDeadRole();
     run.mirrored_ticks += run.world.mirror ? 1 : 0;
     run.max_weight = std::max(run.max_weight, run.world.canaryShare());
-    run.peak_pods =
-        std::max(run.peak_pods, run.world.stable.replicas + run.world.canary.replicas);
+    run.peak_pods = std::max(run.peak_pods, run.world.stable.replicas + run.world.canary.replicas);
     if (run.world.mesh && run.world.weight > 0 &&
         run.world.canary.ready_replicas < canaryReplicas(spec, run.world.weight)) {
       run.canary_over_share = true;
@@ -316,8 +315,7 @@ api::ModelDeploymentSpec shadowSpec(api::CanaryScale scale = api::CanaryScale::k
   return spec;
 }
 
-const api::CanaryScale kScales[] = {api::CanaryScale::kFull,
-                                    api::CanaryScale::kMatchTrafficWeight};
+const api::CanaryScale kScales[] = {api::CanaryScale::kFull, api::CanaryScale::kMatchTrafficWeight};
 
 TEST(SimulationTest, ShadowRolloutMirrorsFirstThenSucceeds) {
   for (auto scale : kScales) {
