@@ -113,6 +113,7 @@ class Decider {
   void ensureRoles();
   std::int32_t stableTarget(std::int32_t w) const;
   std::int32_t canaryTarget() const;
+  std::int32_t stepWeight(const api::Step* step) const;
   // Mesh: the canary's pods while traffic may still reach it (promotion, rollback, a superseded
   // canary): R under canaryScale full; under matchTrafficWeight what it runs, and never fewer
   // than its share of the highest weight asked for or reported, so that draining it neither

@@ -2155,6 +2155,53 @@ TEST(DecideTest, MatchTrafficWeightScalesTheCanaryBeforeItGetsTheWeight) {
   });
 }
 
+// A promote that skips a step whose weight is still held back leaves that weight to the pause
+// after it, as canaryScale full would have asked for it at once.
+TEST(DecideTest, MatchTrafficWeightPromoteWhileScalingKeepsTheSkippedWeight) {
+  runCases({
+      {"PromoteSkipsTheHeldStepAndThePauseScalesForItsWeight",
+       kMatched,
+       withRequests(running(1, 30), promote(api::PromoteRequest::kStep)),
+       tenStable(healthy(kCanary, 3), 30),  // the scale to 5 not yet seen
+       at(10),
+       Phase::kProgressing,
+       holdMatched(30, 5),
+       {"StepAdvanced"},
+       {},
+       [](const Decision& d) {
+         EXPECT_EQ(d.status.current_step, 2);
+         EXPECT_EQ(d.status.canary_weight, 30);
+         EXPECT_EQ(d.status.step_started_at, at(10));
+       }},
+      {"PauseHoldsItsClockUntilItsWeightIsAskedFor",
+       kMatched,
+       running(2, 30),
+       tenStable(healthy(kCanary, 3), 30),
+       at(70),  // the pause's 60 s have passed, but not at its weight
+       Phase::kProgressing,
+       holdMatched(30, 5),
+       {},
+       {},
+       [](const Decision& d) {
+         EXPECT_EQ(d.status.current_step, 2);
+         EXPECT_EQ(d.status.step_started_at, at(70));
+       }},
+      {"PauseAsksForItsWeightOnceTheCanaryCarriesIt",
+       kMatched,
+       running(2, 30),
+       tenStable(healthy(kCanary, 5), 30),
+       at(75),
+       Phase::kProgressing,
+       holdMatched(50, 5),
+       {},
+       {},
+       [](const Decision& d) {
+         EXPECT_EQ(d.status.canary_weight, 50);
+         EXPECT_EQ(d.status.step_started_at, at(75));  // the pause begins at its weight
+       }},
+  });
+}
+
 TEST(DecideTest, MatchTrafficWeightScalesTheCanaryDownOnlyAfterTheRouter) {
   const auto spec = matched({weight(50), weight(20), pauseForever()});
   runCases({
