@@ -52,7 +52,7 @@ bool Decider::setWeight(std::int32_t w) {
 }
 
 bool Decider::askWeight(std::int32_t w) {
-  const bool raises = meshProvider() && canaryScalesWithWeight(spec_) && w > st().canary_weight;
+  const bool raises = meshMatchesWeight() && w > st().canary_weight;
   if (raises && !canaryCarries(w)) {
     setWeight(st().canary_weight);
     held_for_scale_ = w;

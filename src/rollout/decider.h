@@ -41,6 +41,8 @@ class Decider {
   const std::string& desired() const { return obs_.desired_revision; }
   std::int32_t replicas() const { return spec_.replicas; }
   bool meshProvider() const { return spec_.traffic.provider != api::TrafficProvider::kReplicas; }
+  // A mesh whose canary runs its share of the weight (spec.strategy.canaryScale).
+  bool meshMatchesWeight() const { return meshProvider() && canaryScalesWithWeight(spec_); }
   Duration deadline() const { return std::chrono::seconds(spec_.progress_deadline_seconds); }
 
   // actions.cc: the writes, events, requeues and bookkeeping every phase shares.

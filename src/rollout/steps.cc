@@ -92,7 +92,7 @@ void Decider::advanceSteps(bool skip_step) {
     st().current_step += 1;
     st().step_started_at = now_;
     step = currentStep();
-    if (step->set_weight || canaryScalesWithWeight(spec_)) weight = stepWeight(step);
+    if (step->set_weight || meshMatchesWeight()) weight = stepWeight(step);
     askWeight(weight);
     event(EventType::kNormal, "StepAdvanced", where());
   }
@@ -115,7 +115,7 @@ void Decider::advanceSteps(bool skip_step) {
 // would have been asked for at once under canaryScale full.
 std::int32_t Decider::stepWeight(const api::Step* step) const {
   if (step && step->set_weight) return *step->set_weight;
-  if (step && meshProvider() && canaryScalesWithWeight(spec_)) {
+  if (step && meshMatchesWeight()) {
     for (auto k = static_cast<std::size_t>(std::max(0, out_.status.current_step)) + 1; k-- > 0;) {
       const auto& earlier = spec_.strategy.steps[k];
       if (earlier.set_weight) return *earlier.set_weight;
@@ -212,7 +212,7 @@ void Decider::ensureRoles() {
 std::int32_t Decider::canaryTarget() const {
   if (meshProvider() && out_.status.shadowing) return shadowCanaryReplicas(spec_);
   const std::int32_t asked = out_.status.canary_weight;
-  if (!meshProvider() || !canaryScalesWithWeight(spec_)) return canaryReplicas(spec_, asked);
+  if (!meshMatchesWeight()) return canaryReplicas(spec_, asked);
   const std::int32_t next = std::max(asked, stepWeight(currentStep()));
   std::int32_t n = canaryReplicas(spec_, next);
   if (obs_.observed_weight != asked) n = std::max(n, canaryRunning());
