@@ -28,6 +28,14 @@ struct EnumNames<TrafficProvider> {
 };
 
 template <>
+struct EnumNames<CanaryScale> {
+  static constexpr std::array kTable = {
+      std::pair{CanaryScale::kFull, std::string_view("full")},
+      std::pair{CanaryScale::kMatchTrafficWeight, std::string_view("matchTrafficWeight")},
+  };
+};
+
+template <>
 struct EnumNames<BuiltinMetric> {
   static constexpr std::array kTable = {
       std::pair{BuiltinMetric::kErrorRate, std::string_view("errorRate")},

@@ -96,9 +96,17 @@ struct ShadowSpec {
   friend bool operator==(const ShadowSpec&, const ShadowSpec&) = default;
 };
 
+// How many pods the canary runs under a mesh provider (the `replicas` provider always matches
+// the weight: its pods are the weight).
+enum class CanaryScale {
+  kFull,                // spec.replicas from the start: the canary can take all traffic at once
+  kMatchTrafficWeight,  // its share of the weight it is about to get, ready before it gets it
+};
+
 struct StrategySpec {
   std::vector<Step> steps;
   std::optional<ShadowSpec> shadow;
+  CanaryScale canary_scale = CanaryScale::kFull;
   // After a promotion or a rollback has moved a mesh's traffic off the canary, its pods keep
   // running this long so that proxies still applying the old weight do not hit terminating pods.
   Duration scale_down_delay = std::chrono::seconds(30);

@@ -93,6 +93,8 @@ StrategySpec readStrategy(JsonReader& in, std::vector<FieldError>& errors) {
     strategy.shadow =
         ShadowSpec{shadow->duration("duration", Presence::kRequired).value_or(Duration{0})};
   }
+  strategy.canary_scale =
+      in.enumeration<CanaryScale>("canaryScale").value_or(strategy.canary_scale);
   strategy.scale_down_delay = in.duration("scaleDownDelay").value_or(strategy.scale_down_delay);
   return strategy;
 }
@@ -179,7 +181,9 @@ json strategyToJson(const StrategySpec& strategy) {
     }
     steps.push_back(item);
   }
-  json out = {{"steps", steps}, {"scaleDownDelay", formatDuration(strategy.scale_down_delay)}};
+  json out = {{"steps", steps},
+              {"canaryScale", enumName(strategy.canary_scale)},
+              {"scaleDownDelay", formatDuration(strategy.scale_down_delay)}};
   if (strategy.shadow) out["shadow"] = {{"duration", formatDuration(strategy.shadow->duration)}};
   return out;
 }

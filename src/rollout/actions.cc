@@ -51,6 +51,21 @@ bool Decider::setWeight(std::int32_t w) {
   return true;
 }
 
+bool Decider::askWeight(std::int32_t w) {
+  const bool raises = meshMatchesWeight() && w > st().canary_weight;
+  if (raises && !canaryCarries(w)) {
+    setWeight(st().canary_weight);
+    held_for_scale_ = w;
+    return false;
+  }
+  return setWeight(w);
+}
+
+bool Decider::canaryCarries(std::int32_t w) const {
+  return obs_.canary.runs(out_.status.canary_revision) && obs_.canary.healthy() &&
+         obs_.canary.replicas >= canaryReplicas(spec_, w);
+}
+
 void Decider::setMirror(bool enabled) {
   if (last_mirror_ == enabled) return;  // already asked for in this decision
   out_.actions.emplace_back(SetMirror{enabled});

@@ -41,11 +41,19 @@ class Decider {
   const std::string& desired() const { return obs_.desired_revision; }
   std::int32_t replicas() const { return spec_.replicas; }
   bool meshProvider() const { return spec_.traffic.provider != api::TrafficProvider::kReplicas; }
+  // A mesh whose canary runs its share of the weight (spec.strategy.canaryScale).
+  bool meshMatchesWeight() const { return meshProvider() && canaryScalesWithWeight(spec_); }
   Duration deadline() const { return std::chrono::seconds(spec_.progress_deadline_seconds); }
 
   // actions.cc: the writes, events, requeues and bookkeeping every phase shares.
   void ensure(Role role, const std::string& revision, std::int32_t n);
   bool setWeight(std::int32_t w);
+  // setWeight(w), unless w raises the canary's weight beyond what it carries (canaryCarries):
+  // then the current weight stays and the caller's ensureRoles() scales the canary up first.
+  // True if w was asked for. Only a mesh with canaryScale matchTrafficWeight ever holds.
+  bool askWeight(std::int32_t w);
+  // The canary Deployment runs at least canaryReplicas(w) pods of status.canaryRevision, all ready.
+  bool canaryCarries(std::int32_t w) const;
   void setMirror(bool enabled);
   // The weight `w` holds in the world: the router reports it (mesh), or the canary runs
   // canaryReplicas(w) pods all ready and the stable runs stableReplicas(w) (replicas provider).
@@ -106,6 +114,15 @@ class Decider {
   bool holdWhilePausedByUser();
   void ensureRoles();
   std::int32_t stableTarget(std::int32_t w) const;
+  std::int32_t canaryTarget() const;
+  std::int32_t stepWeight(const api::Step* step) const;
+  // Mesh: the canary's pods while traffic may still reach it (promotion, rollback, a superseded
+  // canary): R under canaryScale full; under matchTrafficWeight what it runs, and never fewer
+  // than its share of the highest weight asked for or reported, so that draining it neither
+  // scales it up to R nor down before it is scaled to zero.
+  std::int32_t canaryKept() const;
+  // Pods of status.canaryRevision the canary Deployment asks for (0 if it runs another revision).
+  std::int32_t canaryRunning() const;
   const api::Step* currentStep() const;
   void advanceSteps(bool skip_step);
   void awaitStep(const api::Step* step);
@@ -155,6 +172,7 @@ class Decider {
   std::optional<ConditionWant> stalled_;
   std::optional<std::string> stable_unavailable_;
   std::optional<std::int32_t> last_weight_;
+  std::optional<std::int32_t> held_for_scale_;  // the weight askWeight() held in this decision
   std::optional<bool> last_mirror_;
 };
 

@@ -55,7 +55,7 @@ void Decider::promotingBody() {
     }
     // The canary keeps its pods while traffic may still reach it (a mesh only: with the replicas
     // provider traffic has left once the stable carries it, and the canary is already done).
-    ensure(Role::kCanary, canary, replicas());
+    ensure(Role::kCanary, canary, canaryKept());
     inProgress("Promoting", moved ? "traffic on stable " + shortRev(canary) +
                                         "; canary scales down after " +
                                         formatDuration(spec_.strategy.scale_down_delay)
@@ -71,7 +71,8 @@ void Decider::promotingBody() {
   } else {
     setWeight(st().canary_weight);
   }
-  ensure(Role::kCanary, canary, canaryReplicas(spec_, st().canary_weight));
+  ensure(Role::kCanary, canary,
+         meshProvider() ? canaryKept() : canaryReplicas(spec_, st().canary_weight));
   inProgress("Promoting", "stable taking " + shortRev(canary) + ": " + readiness(obs_.stable));
   requeue(kReadinessPoll);
 }

@@ -60,7 +60,7 @@ void Decider::rollingBackBody() {
     return;
   }
   // The canary keeps its pods while traffic may still reach it.
-  ensure(Role::kCanary, st().canary_revision, meshProvider() ? replicas() : obs_.canary.replicas);
+  ensure(Role::kCanary, st().canary_revision, meshProvider() ? canaryKept() : obs_.canary.replicas);
   if (moved) {
     inProgress("RollingBack", "traffic on stable " + shortRev(stable) +
                                   "; canary scales down after " +

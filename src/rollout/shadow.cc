@@ -36,7 +36,7 @@ void Decider::completeShadowStage(bool skipped) {
   st().current_step = 0;
   st().step_started_at = now_;
   const api::Step* step = currentStep();
-  setWeight(step && step->set_weight ? *step->set_weight : st().canary_weight);
+  askWeight(step && step->set_weight ? *step->set_weight : st().canary_weight);
   event(EventType::kNormal, "ShadowCompleted",
         std::string(skipped ? "shadow stage skipped by request" : "shadow stage passed") +
             "; now " + where());

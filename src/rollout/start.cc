@@ -34,12 +34,12 @@ void Decider::startRollout(bool keep_user_pause) {
   st().rollout_started_at = now_;
   st().step_started_at = now_;
   if (canaryExpected()) st().canary_unready_since = now_;  // the deadline counts from the start
-  ensure(Role::kStable, st().stable_revision, stableReplicas(spec_, 0));
-  ensure(Role::kCanary, desired(), canaryReplicas(spec_, 0));
-  setWeight(0);
   // The shadow stage mirrors from the start: mirrored answers reach no client, and its timer, like
   // a step's at weight 0, starts only once the canary is ready.
   st().shadowing = spec_.strategy.shadow.has_value();
+  ensure(Role::kStable, st().stable_revision, stableReplicas(spec_, 0));
+  ensure(Role::kCanary, desired(), canaryTarget());
+  setWeight(0);
   if (st().shadowing) setMirror(true);
   inProgress("Progressing", waitingForCanary());
   requeue(kReadinessPoll);
@@ -64,7 +64,7 @@ bool Decider::supersede() {
   if (!drained) {
     ensure(Role::kStable, st().stable_revision, replicas());
     setWeight(0);
-    std::int32_t keep = canaryReplicas(spec_, st().canary_weight);
+    std::int32_t keep = canaryKept();
     if (!meshProvider()) keep = stable_carries ? 0 : obs_.canary.replicas;
     ensure(Role::kCanary, old, keep);
     st().phase = st().paused_by_user ? Phase::kPaused : Phase::kProgressing;

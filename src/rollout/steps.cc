@@ -82,8 +82,8 @@ void Decider::trackCanaryReadiness() {
 void Decider::advanceSteps(bool skip_step) {
   const auto steps = static_cast<std::int32_t>(spec_.strategy.steps.size());
   const api::Step* step = currentStep();
-  // The weight this step holds; a pause step keeps the one before it.
-  std::int32_t weight = step && step->set_weight ? *step->set_weight : st().canary_weight;
+  std::int32_t weight = stepWeight(step);
+  const std::int32_t weight_before = st().canary_weight;
   if (skip_step || (ownConditionHolds(step) && gateOpen())) {
     if (st().current_step + 1 >= steps) {
       startPromotion(skip_step ? "promoted by request" : "all steps passed");
@@ -92,24 +92,47 @@ void Decider::advanceSteps(bool skip_step) {
     st().current_step += 1;
     st().step_started_at = now_;
     step = currentStep();
-    if (step->set_weight) weight = *step->set_weight;
-    setWeight(weight);
+    if (step->set_weight || meshMatchesWeight()) weight = stepWeight(step);
+    askWeight(weight);
     event(EventType::kNormal, "StepAdvanced", where());
   }
-  setWeight(weight);
+  askWeight(weight);
   // A setWeight step begins when its weight holds in the world, not when it is asked for: until
   // then its clock restarts, so neither a pause nor a round can count traffic at the old weight.
-  if (step && step->set_weight && !weightConfirmed(*step->set_weight)) {
+  // Nor does a step whose weight askWeight() holds back, nor a pause whose weight moves now (a
+  // weight held back when a promote skipped its step).
+  if ((step && step->set_weight && !weightConfirmed(*step->set_weight)) || held_for_scale_ ||
+      (step && step->pause && st().canary_weight != weight_before)) {
     st().step_started_at = now_;
   }
   ensureRoles();
   awaitStep(step);
 }
 
+// A setWeight step's own weight. A pause step keeps the weight asked for, except that a mesh under
+// matchTrafficWeight holds the last setWeight step's at or before it: a promote that skips a step
+// whose weight askWeight() was still holding back leaves that weight to the pause after it, as it
+// would have been asked for at once under canaryScale full.
+std::int32_t Decider::stepWeight(const api::Step* step) const {
+  if (step && step->set_weight) return *step->set_weight;
+  if (step && meshMatchesWeight()) {
+    for (auto k = static_cast<std::size_t>(std::max(0, out_.status.current_step)) + 1; k-- > 0;) {
+      const auto& earlier = spec_.strategy.steps[k];
+      if (earlier.set_weight) return *earlier.set_weight;
+    }
+  }
+  return out_.status.canary_weight;
+}
+
 // Phase, Reconciling reason, holds and requeues while `step` runs.
 void Decider::awaitStep(const api::Step* step) {
   st().phase = Phase::kProgressing;
-  if (step && step->pause && !step->pause->duration) {
+  if (held_for_scale_) {
+    inProgress("Progressing", where() + "; scaling canary to " +
+                                  std::to_string(canaryReplicas(spec_, *held_for_scale_)) +
+                                  " pods (" + readiness(obs_.canary) + ") before " +
+                                  std::to_string(*held_for_scale_) + "%");
+  } else if (step && step->pause && !step->pause->duration) {
     st().phase = Phase::kPaused;
     inProgress("AwaitingPromotion", "awaiting promotion at " + where());
   } else if (ownConditionHolds(step) && !spec_.analysis.metrics.empty()) {
@@ -121,6 +144,7 @@ void Decider::awaitStep(const api::Step* step) {
     requeueAt(*st().step_started_at + *step->pause->duration);
   }
   if (step && step->set_weight && !weightConfirmed(*step->set_weight)) requeue(kReadinessPoll);
+  if (held_for_scale_) requeue(kReadinessPoll);
   if (ownConditionHolds(step)) watchAnalysisHold();
   requeueForAnalysis();
 }
@@ -175,9 +199,35 @@ void Decider::hold() {
 }
 
 void Decider::ensureRoles() {
-  const std::int32_t w = st().canary_weight;
-  ensure(Role::kStable, st().stable_revision, stableTarget(w));
-  ensure(Role::kCanary, st().canary_revision, canaryReplicas(spec_, w));
+  ensure(Role::kStable, st().stable_revision, stableTarget(st().canary_weight));
+  ensure(Role::kCanary, st().canary_revision, canaryTarget());
+}
+
+// The canary's pods under steps and in the shadow stage. Shadow: R (a mirror of all traffic).
+// Replicas provider and canaryScale full: canaryReplicas of the weight asked for. A mesh under
+// matchTrafficWeight: its share of the higher of the weight asked for and the current step's
+// (stepWeight: the weight it is about to get, which askWeight() holds until the canary carries it),
+// and no fewer pods than it runs until the router reports the weight asked for (a lower weight
+// scales it down only once the router applies it).
+std::int32_t Decider::canaryTarget() const {
+  if (meshProvider() && out_.status.shadowing) return shadowCanaryReplicas(spec_);
+  const std::int32_t asked = out_.status.canary_weight;
+  if (!meshMatchesWeight()) return canaryReplicas(spec_, asked);
+  const std::int32_t next = std::max(asked, stepWeight(currentStep()));
+  std::int32_t n = canaryReplicas(spec_, next);
+  if (obs_.observed_weight != asked) n = std::max(n, canaryRunning());
+  return std::min(n, replicas());
+}
+
+std::int32_t Decider::canaryKept() const {
+  if (!canaryScalesWithWeight(spec_)) return replicas();
+  const std::int32_t weight =
+      std::max({prev_.canary_weight, out_.status.canary_weight, obs_.observed_weight.value_or(0)});
+  return std::min(replicas(), std::max(canaryRunning(), canaryReplicas(spec_, weight)));
+}
+
+std::int32_t Decider::canaryRunning() const {
+  return obs_.canary.runs(out_.status.canary_revision) ? obs_.canary.replicas : 0;
 }
 
 // Mesh: all replicas. Replicas provider: the stable gives up pods for weight `w` only once the
@@ -201,6 +251,7 @@ const api::Step* Decider::currentStep() const {
 // shortened mid-rollout): nothing to wait for but the gate.
 bool Decider::ownConditionHolds(const api::Step* step) const {
   if (!step) return true;
+  if (stepWeight(step) > out_.status.canary_weight) return false;  // held back by askWeight()
   if (step->set_weight) return weightConfirmed(*step->set_weight);
   if (step->pause && step->pause->duration) {
     return now_ - *out_.status.step_started_at >= *step->pause->duration;

@@ -126,6 +126,7 @@ TEST(CrdSchemaTest, EnumsMatchTheCppNames) {
   EXPECT_EQ(schemaEnum("spec.traffic.provider"), cppNames<TrafficProvider>());
   EXPECT_EQ(schemaEnum("spec.analysis.metrics[].builtin"), cppNames<BuiltinMetric>());
   EXPECT_EQ(schemaEnum("spec.analysis.noData"), cppNames<NoDataPolicy>());
+  EXPECT_EQ(schemaEnum("spec.strategy.canaryScale"), cppNames<CanaryScale>());
   EXPECT_EQ(schemaEnum("status.phase"), cppNames<Phase>());
   EXPECT_EQ(schemaEnum("status.analysis[].result"), cppNames<CheckResult>());
   EXPECT_EQ(schemaEnum("status.history[].outcome"), cppNames<Outcome>());
@@ -148,6 +149,8 @@ TEST(CrdSchemaTest, DefaultsMatchTheCppDefaults) {
             defaults.at("progressDeadlineSeconds"));
   EXPECT_EQ(schemaAt("spec.strategy.scaleDownDelay").at("default"),
             defaults.at("strategy").at("scaleDownDelay"));
+  EXPECT_EQ(schemaAt("spec.strategy.canaryScale").at("default"),
+            defaults.at("strategy").at("canaryScale"));
 }
 
 TEST(CrdSchemaTest, BoundsMatchValidate) {

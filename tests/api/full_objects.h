@@ -37,6 +37,7 @@ inline ModelDeploymentSpec fullSpec() {
                          Step{.set_weight = std::nullopt, .pause = PauseStep{minutes(1)}},
                          Step{.set_weight = std::nullopt, .pause = PauseStep{std::nullopt}}};
   spec.strategy.shadow = ShadowSpec{minutes(5)};
+  spec.strategy.canary_scale = CanaryScale::kMatchTrafficWeight;
   spec.strategy.scale_down_delay = seconds(45);
   spec.analysis.interval = seconds(15);
   spec.analysis.failure_limit = 3;

@@ -29,6 +29,7 @@ TEST(SpecJsonTest, AbsentFieldsTakeTheirDefaults) {
   EXPECT_EQ(spec->analysis.no_data, NoDataPolicy::kHold);
   EXPECT_EQ(spec->progress_deadline_seconds, 600);
   EXPECT_EQ(spec->strategy.steps.size(), 4u) << "empty steps take the default canary";
+  EXPECT_EQ(spec->strategy.canary_scale, CanaryScale::kFull);
   EXPECT_EQ(spec->pod_template, json::object());
 }
 
@@ -37,7 +38,8 @@ TEST(SpecJsonTest, ParseListsEveryTypeProblemWithItsPath) {
     "model": {"name": 7, "uri": "file:///m.json"},
     "replicas": "three",
     "traffic": {"provider": "linkerd"},
-    "strategy": {"steps": [{"setWeight": 10}, {"setWeight": 2.5}, "pause"]},
+    "strategy": {"steps": [{"setWeight": 10}, {"setWeight": 2.5}, "pause"],
+                 "canaryScale": "weighted"},
     "analysis": {"interval": "soon", "metrics": [{"name": "x", "max": "high"}]}
   })"));
   std::vector<std::string> got;
@@ -50,6 +52,8 @@ TEST(SpecJsonTest, ParseListsEveryTypeProblemWithItsPath) {
                 "\"linkerd\"",
                 "spec.strategy.steps[1].setWeight: must be an integer, got number",
                 "spec.strategy.steps[2]: must be an object, got string",
+                "spec.strategy.canaryScale: must be one of full, matchTrafficWeight, got "
+                "\"weighted\"",
                 "spec.analysis.interval: \"soon\" is not a duration (expected e.g. 30s, 5m, "
                 "1h30m)",
                 "spec.analysis.metrics[0].max: must be a number, got string",

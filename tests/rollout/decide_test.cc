@@ -256,7 +256,7 @@ std::vector<Action> stopMirroringThen(std::vector<Action> rest) {
 }
 // `first`, then the mirror set to `on`.
 std::vector<Action> thenMirror(std::vector<Action> first, bool on) {
-  first.push_back(SetMirror{on});
+  first.emplace_back(std::in_place_type<SetMirror>, on);
   return first;
 }
 
@@ -1991,6 +1991,381 @@ TEST(AnalysisDueTest, ShadowStageIsAnalysedLikeAStep) {
   EXPECT_FALSE(analysisDue(shadowed(), shadowing(), at(29)));
   EXPECT_TRUE(analysisDue(shadowed(), shadowing(), at(30)));
   EXPECT_TRUE(analysisDue(shadowed(), shadowing(Phase::kPaused), at(30)));
+}
+
+// ---- canaryScale matchTrafficWeight ------------------------------------------------------------
+
+// Ten replicas behind a Gateway API route, the canary sized to its weight
+// (spec.strategy.canaryScale matchTrafficWeight): 30 % is 3 pods, 50 % 5, 100 % all 10.
+api::ModelDeploymentSpec matched(std::vector<api::Step> steps) {
+  auto spec = specWithSteps(std::move(steps));
+  spec.replicas = 10;
+  spec.strategy.canary_scale = api::CanaryScale::kMatchTrafficWeight;
+  return spec;
+}
+const api::ModelDeploymentSpec kMatched =
+    matched({weight(30), weight(50), pauseFor(60), weight(100)});
+
+// kCanary running `canary` beside a healthy kStable of ten, the router reporting `w`.
+Observations tenStable(RoleObservation canary, std::optional<std::int32_t> w) {
+  return seen(kCanary, healthy(kStable, 10), std::move(canary), w);
+}
+// A step of kMatched holding `w` % with the canary at `n` pods, in order.
+std::vector<Action> holdMatched(int w, int n) {
+  return {SetWeight{w}, ensureStable(kStable, 10), ensureCanary(kCanary, n)};
+}
+
+TEST(DecideTest, MatchTrafficWeightScalesTheCanaryBeforeItGetsTheWeight) {
+  runCases({
+      {"NewRolloutStartsTheCanaryAtStepZerosShare",
+       kMatched,
+       succeeded(kStable),
+       seen(kCanary, healthy(kStable, 10), absent(), 0),
+       at(0),
+       Phase::kProgressing,
+       {ensureStable(kStable, 10), ensureCanary(kCanary, 3), SetWeight{0}},
+       {"RolloutStarted"},
+       {},
+       [](const Decision& d) { EXPECT_EQ(d.status.canary_unready_since, at(0)); }},
+      {"StartingCanaryHoldsZeroAndTheStepClock",
+       kMatched,
+       running(0, 0),
+       tenStable(partly(kCanary, 2, 3), 0),
+       at(5),
+       Phase::kProgressing,
+       holdMatched(0, 3),
+       {},
+       {},
+       [](const Decision& d) {
+         EXPECT_EQ(d.status.canary_weight, 0);
+         EXPECT_EQ(d.status.step_started_at, at(5));
+         EXPECT_EQ(d.status.message, "waiting for canary canary2: 2/3 ready");
+       }},
+      {"CanaryReadyButShortOfItsShareHoldsZero",
+       kMatched,
+       running(0, 0),
+       tenStable(healthy(kCanary, 1), 0),  // the scale to 3 not yet seen
+       at(5),
+       Phase::kProgressing,
+       holdMatched(0, 3),
+       {},
+       {{"Reconciling", "True/Progressing"}},
+       [](const Decision& d) {
+         EXPECT_EQ(d.status.canary_weight, 0);
+         EXPECT_EQ(d.status.step_started_at, at(5));
+         EXPECT_EQ(d.status.message,
+                   "step 1/4, 0% to canary2; scaling canary to 3 pods (1/1 ready) before 30%");
+         EXPECT_EQ(d.requeue_after, kReadinessPoll);
+       }},
+      {"WeightAskedForOnceTheCanaryIsReadyAtItsShare",
+       kMatched,
+       running(0, 0),
+       tenStable(healthy(kCanary, 3), 0),
+       at(10),
+       Phase::kProgressing,
+       holdMatched(30, 3),
+       {},
+       {},
+       [](const Decision& d) {
+         EXPECT_EQ(d.status.canary_weight, 30);
+         EXPECT_EQ(d.status.current_step, 0);
+       }},
+      {"NextStepScalesTheCanaryUpAndKeepsTheWeight",
+       kMatched,
+       running(0, 30),
+       tenStable(healthy(kCanary, 3), 30),
+       at(20),
+       Phase::kProgressing,
+       holdMatched(30, 5),
+       {"StepAdvanced"},
+       {},
+       [](const Decision& d) {
+         EXPECT_EQ(d.status.current_step, 1);
+         EXPECT_EQ(d.status.canary_weight, 30);
+         EXPECT_EQ(d.status.step_started_at, at(20));
+       }},
+      {"ScalingCanaryHoldsTheWeightAndRestartsTheStepClock",
+       kMatched,
+       running(1, 30),
+       tenStable(partly(kCanary, 3, 5), 30),
+       at(25),
+       Phase::kProgressing,
+       holdMatched(30, 5),
+       {},
+       {},
+       [](const Decision& d) {
+         EXPECT_EQ(d.status.canary_weight, 30);
+         EXPECT_EQ(d.status.step_started_at, at(25));
+         EXPECT_EQ(d.status.canary_unready_since, at(25));  // the progress deadline counts
+       }},
+      {"CanaryAtItsNewShareGetsTheWeight",
+       kMatched,
+       unreadySince(running(1, 30), at(25)),
+       tenStable(healthy(kCanary, 5), 30),
+       at(30),
+       Phase::kProgressing,
+       holdMatched(50, 5),
+       {},
+       {},
+       [](const Decision& d) {
+         EXPECT_EQ(d.status.canary_weight, 50);
+         EXPECT_EQ(d.status.canary_unready_since, std::nullopt);
+       }},
+      {"StepToHundredScalesTheCanaryToEveryReplicaFirst",
+       kMatched,
+       running(2, 50),
+       tenStable(healthy(kCanary, 5), 50),
+       at(61),
+       Phase::kProgressing,
+       holdMatched(50, 10),
+       {"StepAdvanced"},
+       {},
+       [](const Decision& d) { EXPECT_EQ(d.status.current_step, 3); }},
+      {"HundredAskedForOnceAllTenAreReady",
+       kMatched,
+       running(3, 50),
+       tenStable(healthy(kCanary, 10), 50),
+       at(70),
+       Phase::kProgressing,
+       holdMatched(100, 10),
+       {},
+       {}},
+      {"RolloutAtHundredPromotesWithTheCanaryAtEveryReplica",
+       kMatched,
+       running(3, 100),
+       tenStable(healthy(kCanary, 10), 100),
+       at(80),
+       Phase::kPromoting,
+       {ensureStable(kCanary, 10), SetWeight{100}, ensureCanary(kCanary, 10)},
+       {"Promoting"},
+       {}},
+      {"FullScaleRaisesTheWeightAtOnce",  // the default, for contrast: the canary runs all 10
+       [] {
+         auto spec = kMatched;
+         spec.strategy.canary_scale = api::CanaryScale::kFull;
+         return spec;
+       }(),
+       running(0, 30),
+       tenStable(healthy(kCanary, 10), 30),
+       at(20),
+       Phase::kProgressing,
+       holdMatched(50, 10),
+       {"StepAdvanced"},
+       {}},
+  });
+}
+
+// A promote that skips a step whose weight is still held back leaves that weight to the pause
+// after it, as canaryScale full would have asked for it at once.
+TEST(DecideTest, MatchTrafficWeightPromoteWhileScalingKeepsTheSkippedWeight) {
+  runCases({
+      {"PromoteSkipsTheHeldStepAndThePauseScalesForItsWeight",
+       kMatched,
+       withRequests(running(1, 30), promote(api::PromoteRequest::kStep)),
+       tenStable(healthy(kCanary, 3), 30),  // the scale to 5 not yet seen
+       at(10),
+       Phase::kProgressing,
+       holdMatched(30, 5),
+       {"StepAdvanced"},
+       {},
+       [](const Decision& d) {
+         EXPECT_EQ(d.status.current_step, 2);
+         EXPECT_EQ(d.status.canary_weight, 30);
+         EXPECT_EQ(d.status.step_started_at, at(10));
+       }},
+      {"PauseHoldsItsClockUntilItsWeightIsAskedFor",
+       kMatched,
+       running(2, 30),
+       tenStable(healthy(kCanary, 3), 30),
+       at(70),  // the pause's 60 s have passed, but not at its weight
+       Phase::kProgressing,
+       holdMatched(30, 5),
+       {},
+       {},
+       [](const Decision& d) {
+         EXPECT_EQ(d.status.current_step, 2);
+         EXPECT_EQ(d.status.step_started_at, at(70));
+       }},
+      {"PauseAsksForItsWeightOnceTheCanaryCarriesIt",
+       kMatched,
+       running(2, 30),
+       tenStable(healthy(kCanary, 5), 30),
+       at(75),
+       Phase::kProgressing,
+       holdMatched(50, 5),
+       {},
+       {},
+       [](const Decision& d) {
+         EXPECT_EQ(d.status.canary_weight, 50);
+         EXPECT_EQ(d.status.step_started_at, at(75));  // the pause begins at its weight
+       }},
+  });
+}
+
+TEST(DecideTest, MatchTrafficWeightScalesTheCanaryDownOnlyAfterTheRouter) {
+  const auto spec = matched({weight(50), weight(20), pauseForever()});
+  runCases({
+      {"LowerWeightIsAskedForAtOnceWithTheCanaryKept",
+       spec,
+       running(0, 50),
+       tenStable(healthy(kCanary, 5), 50),
+       at(20),
+       Phase::kProgressing,
+       holdMatched(20, 5),
+       {"StepAdvanced"},
+       {}},
+      {"RouterStillAtTheOldWeightKeepsTheCanary",
+       spec,
+       running(1, 20),
+       tenStable(healthy(kCanary, 5), 50),
+       at(25),
+       Phase::kProgressing,
+       holdMatched(20, 5),
+       {},
+       {}},
+      {"RouterUnreadableKeepsTheCanary",
+       spec,
+       running(1, 20),
+       tenStable(healthy(kCanary, 5), std::nullopt),
+       at(25),
+       Phase::kProgressing,
+       holdMatched(20, 5),
+       {},
+       {}},
+      {"RouterAtTheLowerWeightScalesTheCanaryDown",
+       spec,
+       running(1, 20),
+       tenStable(healthy(kCanary, 5), 20),
+       at(30),
+       Phase::kPaused,
+       holdMatched(20, 2),
+       {"StepAdvanced"},
+       {}},
+  });
+}
+
+TEST(DecideTest, MatchTrafficWeightShadowStageRunsEveryReplica) {
+  auto spec = matched({weight(30), pauseForever()});
+  spec.strategy.shadow = api::ShadowSpec{Duration{seconds{120}}};
+  const auto mirroredTen = [](RoleObservation canary) {
+    auto o = tenStable(std::move(canary), 0);
+    o.observed_mirror = true;
+    return o;
+  };
+  runCases({
+      {"ShadowRolloutStartsTheCanaryAtEveryReplica",
+       spec,
+       succeeded(kStable),
+       seen(kCanary, healthy(kStable, 10), absent(), 0),
+       at(0),
+       Phase::kProgressing,
+       {ensureStable(kStable, 10), ensureCanary(kCanary, 10), SetWeight{0}, SetMirror{true}},
+       {"RolloutStarted"},
+       {}},
+      {"ShadowStageKeepsEveryReplica",
+       spec,
+       shadowing(),
+       mirroredTen(healthy(kCanary, 10)),
+       at(60),
+       Phase::kProgressing,
+       {SetWeight{0}, SetMirror{true}, ensureStable(kStable, 10), ensureCanary(kCanary, 10)},
+       {},
+       {{"Reconciling", "True/Shadowing"}}},
+      {"StepZeroTakesItsWeightAtOnceAndTheCanaryShrinksToItsShare",
+       spec,
+       shadowing(),
+       mirroredTen(healthy(kCanary, 10)),
+       at(120),
+       Phase::kProgressing,
+       stopMirroringThen(holdMatched(30, 10)),  // the router still reports 0: kept until it moves
+       {"ShadowCompleted"},
+       {}},
+      {"ThenShrinksOnceTheRouterAppliesIt",
+       spec,
+       running(0, 30),
+       tenStable(healthy(kCanary, 10), 30),
+       at(125),
+       Phase::kPaused,
+       holdMatched(30, 3),
+       {"StepAdvanced"},
+       {}},
+  });
+}
+
+// Promotion and rollback move traffic as with canaryScale full; the canary keeps the pods it
+// runs until it is scaled to zero, neither grown to every replica nor shrunk while traffic drains.
+TEST(DecideTest, MatchTrafficWeightDrainsTheCanaryAtItsShare) {
+  auto delayed = kMatched;
+  delayed.strategy.scale_down_delay = seconds{30};
+  runCases({
+      {"RollbackKeepsTheCanaryAtItsShare",
+       kMatched,
+       [] {
+         auto s = rollingBack(50, api::Outcome::kRolledBack, "FailedChecks");
+         s.current_step = 1;
+         return s;
+       }(),
+       tenStable(healthy(kCanary, 5), 50),
+       at(10),
+       Phase::kRollingBack,
+       {ensureStable(kStable, 10), SetWeight{0}, ensureCanary(kCanary, 5)},
+       {},
+       {}},
+      {"RollbackAfterTheRouterMovedKeepsItThroughTheDelay",
+       delayed,
+       rollingBack(0, api::Outcome::kRolledBack, "FailedChecks"),
+       tenStable(healthy(kCanary, 5), 0),
+       at(10),
+       Phase::kRollingBack,
+       {ensureStable(kStable, 10), SetWeight{0}, ensureCanary(kCanary, 5)},
+       {},
+       {}},
+      {"PromotionKeepsTheCanaryAtItsShareWhileTheStableTakesItsRevision",
+       kMatched,
+       running(1, 50, Phase::kPromoting),
+       seen(kCanary, retemplated(kCanary, 10), healthy(kCanary, 5), 50),
+       at(10),
+       Phase::kPromoting,
+       {ensureStable(kCanary, 10), SetWeight{50}, ensureCanary(kCanary, 5)},
+       {},
+       {}},
+      {"PromotionDrainsTheCanaryAtItsShare",
+       delayed,
+       running(1, 50, Phase::kPromoting),
+       seen(kCanary, healthy(kCanary, 10), healthy(kCanary, 5), 50),
+       at(20),
+       Phase::kPromoting,
+       {ensureStable(kCanary, 10), SetWeight{0}, ensureCanary(kCanary, 5)},
+       {},
+       {}},
+      {"SupersededCanaryKeepsItsShareWhileTrafficLeaves",
+       kMatched,
+       running(1, 50),
+       seen(kNext, healthy(kStable, 10), healthy(kCanary, 5), 50),
+       at(10),
+       Phase::kProgressing,
+       {ensureStable(kStable, 10), SetWeight{0}, ensureCanary(kCanary, 5)},
+       {},
+       {}},
+  });
+}
+
+TEST(DecideTest, DecidingOnItsOwnMatchTrafficWeightOutputRepeatsNothing) {
+  auto delayed = kMatched;
+  delayed.strategy.scale_down_delay = seconds{30};
+  const std::vector<std::pair<api::ModelDeploymentStatus, Observations>> starts = {
+      {running(0, 30), tenStable(healthy(kCanary, 3), 30)},    // steps up, holds 30
+      {running(1, 30), tenStable(partly(kCanary, 3, 5), 30)},  // scaling to 5
+      {running(1, 30), tenStable(healthy(kCanary, 5), 30)},    // asks for 50
+      {running(2, 50), tenStable(healthy(kCanary, 5), 50)},    // pause, then 100 scales to 10
+      {running(1, 50, Phase::kPromoting), tenStable(healthy(kCanary, 5), 50)},
+      {rollingBack(50, api::Outcome::kRolledBack, "FailedChecks"),
+       tenStable(healthy(kCanary, 5), 0)},
+  };
+  for (const auto& [status, world] : starts) {
+    const auto once = decide(delayed, status, world, at(100));
+    expectReplayAgrees(once, decide(delayed, once.status, world, at(100)));
+  }
 }
 
 // ---- cross-cutting rules ------------------------------------------------------------------------

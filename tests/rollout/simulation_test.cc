@@ -102,6 +102,10 @@ struct Outcome {
   bool unannounced_canary_traffic = false;
   // Fewest available pods over both roles while a canary ran under steps.
   int min_capacity = 1 << 30;
+  // Most pods both Deployments asked for at once.
+  int peak_pods = 0;
+  // The router sent the canary more than its ready pods' share (canaryReplicas of the weight).
+  bool canary_over_share = false;
 };
 
 // Drives one spec from a settled `kOld` to desired `kNew`. `metric_value` is what Prometheus
@@ -151,6 +155,11 @@ Outcome simulate(const api::ModelDeploymentSpec& spec, double metric_value, std:
     run.dead_route_seen = run.dead_route_seen || run.world.allTrafficOnDeadRole();
     run.mirrored_ticks += run.world.mirror ? 1 : 0;
     run.max_weight = std::max(run.max_weight, run.world.canaryShare());
+    run.peak_pods = std::max(run.peak_pods, run.world.stable.replicas + run.world.canary.replicas);
+    if (run.world.mesh && run.world.weight > 0 &&
+        run.world.canary.ready_replicas < canaryReplicas(spec, run.world.weight)) {
+      run.canary_over_share = true;
+    }
     const bool under_steps =
         d.status.phase == Phase::kProgressing || d.status.phase == Phase::kPaused;
     if (under_steps && d.status.canary_weight == 0 && run.world.canaryShare() > 0) {
@@ -193,13 +202,30 @@ api::ModelDeploymentSpec analysedSpec(api::TrafficProvider provider) {
   return spec;
 }
 
-const api::TrafficProvider kProviders[] = {api::TrafficProvider::kGatewayApi,
-                                           api::TrafficProvider::kReplicas};
+// A mesh whose canary runs its share of the weight (canaryScale matchTrafficWeight).
+api::ModelDeploymentSpec matchedSpec() {
+  auto spec = analysedSpec(api::TrafficProvider::kGatewayApi);
+  spec.strategy.canary_scale = api::CanaryScale::kMatchTrafficWeight;
+  return spec;
+}
+
+// Every way a rollout sizes its roles: a mesh with both at R, a mesh with the canary at its
+// share, and the replicas provider.
+std::vector<api::ModelDeploymentSpec> analysedSpecs() {
+  return {analysedSpec(api::TrafficProvider::kGatewayApi), matchedSpec(),
+          analysedSpec(api::TrafficProvider::kReplicas)};
+}
+
+std::string nameOf(const api::ModelDeploymentSpec& spec) {
+  if (spec.traffic.provider == api::TrafficProvider::kReplicas) return "replicas";
+  return spec.strategy.canary_scale == api::CanaryScale::kFull ? "mesh, full"
+                                                               : "mesh, matchTrafficWeight";
+}
 
 TEST(SimulationTest, GoodRolloutReachesSucceeded) {
-  for (auto provider : kProviders) {
-    const Outcome run = simulate(analysedSpec(provider), 0.1);
-    SCOPED_TRACE(static_cast<int>(provider));
+  for (const auto& spec : analysedSpecs()) {
+    const Outcome run = simulate(spec, 0.1);
+    SCOPED_TRACE(nameOf(spec));
     EXPECT_EQ(run.status.phase, Phase::kSucceeded);
     EXPECT_EQ(run.status.stable_revision, kNew);
     EXPECT_EQ(run.world.stable.revision, kNew);
@@ -211,13 +237,30 @@ TEST(SimulationTest, GoodRolloutReachesSucceeded) {
     EXPECT_GE(run.min_capacity, 4);  // the stable gives up pods only to ready canary pods
     EXPECT_GE(run.ticks, 18);        // 30 s + 60 s + 30 s + 60 s of steps, each step gated
     EXPECT_LT(run.ticks, 400);
+    EXPECT_FALSE(run.canary_over_share);
+  }
+}
+
+// R = 4 and steps up to 50 %: the stable's 4 and at most the canary's 2, never both at 4.
+TEST(SimulationTest, MatchTrafficWeightNeverRunsTwiceTheReplicas) {
+  EXPECT_EQ(simulate(analysedSpec(api::TrafficProvider::kGatewayApi), 0.1).peak_pods, 8);
+  for (std::uint64_t seed = 0; seed <= 20; ++seed) {
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    const Outcome good = simulate(matchedSpec(), 0.1, "", seed);
+    EXPECT_EQ(good.status.phase, Phase::kSucceeded);
+    EXPECT_EQ(good.peak_pods, 6);
+    EXPECT_FALSE(good.canary_over_share);
+    const Outcome bad = simulate(matchedSpec(), 5.0, "", seed);
+    EXPECT_EQ(bad.status.phase, Phase::kFailed);
+    EXPECT_LE(bad.peak_pods, 6);
+    EXPECT_FALSE(bad.canary_over_share);
   }
 }
 
 TEST(SimulationTest, FailingAnalysisEndsFailedWithTrafficOnStable) {
-  for (auto provider : kProviders) {
-    const Outcome run = simulate(analysedSpec(provider), 5.0);
-    SCOPED_TRACE(static_cast<int>(provider));
+  for (const auto& spec : analysedSpecs()) {
+    const Outcome run = simulate(spec, 5.0);
+    SCOPED_TRACE(nameOf(spec));
     EXPECT_EQ(run.status.phase, Phase::kFailed);
     EXPECT_EQ(run.status.stable_revision, kOld);
     EXPECT_EQ(run.world.stable.revision, kOld);
@@ -232,25 +275,28 @@ TEST(SimulationTest, FailingAnalysisEndsFailedWithTrafficOnStable) {
 }
 
 TEST(SimulationTest, CanaryThatNeverStartsEndsFailedAtTheDeadline) {
-  const Outcome run = simulate(analysedSpec(api::TrafficProvider::kGatewayApi), 0.1, kNew);
-  EXPECT_EQ(run.status.phase, Phase::kFailed);
-  EXPECT_EQ(run.status.history.back().reason, "ProgressDeadlineExceeded");
-  EXPECT_EQ(run.world.weight, 0);
-  EXPECT_FALSE(run.dead_route_seen);
+  for (const auto& spec : {analysedSpec(api::TrafficProvider::kGatewayApi), matchedSpec()}) {
+    SCOPED_TRACE(nameOf(spec));
+    const Outcome run = simulate(spec, 0.1, kNew);
+    EXPECT_EQ(run.status.phase, Phase::kFailed);
+    EXPECT_EQ(run.status.history.back().reason, "ProgressDeadlineExceeded");
+    EXPECT_EQ(run.world.weight, 0);
+    EXPECT_FALSE(run.dead_route_seen);
+  }
 }
 
 TEST(SimulationTest, ControllerKilledBetweenWritesStillConverges) {
   for (std::uint64_t seed = 1; seed <= 40; ++seed) {
-    for (auto provider : kProviders) {
-      SCOPED_TRACE("seed " + std::to_string(seed));
-      const Outcome good = simulate(analysedSpec(provider), 0.1, "", seed);
+    for (const auto& spec : analysedSpecs()) {
+      SCOPED_TRACE("seed " + std::to_string(seed) + ", " + nameOf(spec));
+      const Outcome good = simulate(spec, 0.1, "", seed);
       EXPECT_EQ(good.status.phase, Phase::kSucceeded);
       EXPECT_EQ(good.world.stable.revision, kNew);
       EXPECT_EQ(good.world.weight, 0);
       EXPECT_FALSE(good.dead_route_seen);
       EXPECT_FALSE(good.unannounced_canary_traffic);
       EXPECT_GE(good.min_capacity, 4);
-      const Outcome bad = simulate(analysedSpec(provider), 5.0, "", seed);
+      const Outcome bad = simulate(spec, 5.0, "", seed);
       EXPECT_EQ(bad.status.phase, Phase::kFailed);
       EXPECT_EQ(bad.world.stable.revision, kOld);
       EXPECT_EQ(bad.world.weight, 0);
@@ -262,24 +308,32 @@ TEST(SimulationTest, ControllerKilledBetweenWritesStillConverges) {
 }
 
 // The shadow stage needs a mesh (validate() refuses it with the replicas provider).
-api::ModelDeploymentSpec shadowSpec() {
+api::ModelDeploymentSpec shadowSpec(api::CanaryScale scale = api::CanaryScale::kFull) {
   auto spec = analysedSpec(api::TrafficProvider::kGatewayApi);
   spec.strategy.shadow = api::ShadowSpec{Duration{seconds{90}}};
+  spec.strategy.canary_scale = scale;
   return spec;
 }
 
+const api::CanaryScale kScales[] = {api::CanaryScale::kFull, api::CanaryScale::kMatchTrafficWeight};
+
 TEST(SimulationTest, ShadowRolloutMirrorsFirstThenSucceeds) {
-  const Outcome run = simulate(shadowSpec(), 0.1);
-  EXPECT_EQ(run.status.phase, Phase::kSucceeded);
-  EXPECT_EQ(run.world.stable.revision, kNew);
-  EXPECT_EQ(run.world.weight, 0);
-  EXPECT_FALSE(run.world.mirror);
-  EXPECT_FALSE(run.status.shadowing);
-  EXPECT_GE(run.mirrored_ticks, 9);  // the 90 s stage, gated
-  EXPECT_FALSE(run.mirrored_with_weight);
-  EXPECT_FALSE(run.mirrored_while_settled);
-  EXPECT_FALSE(run.dead_route_seen);
-  EXPECT_GE(run.ticks, 27);  // the stage, then the steps as without it
+  for (auto scale : kScales) {
+    SCOPED_TRACE(nameOf(shadowSpec(scale)));
+    const Outcome run = simulate(shadowSpec(scale), 0.1);
+    EXPECT_EQ(run.status.phase, Phase::kSucceeded);
+    EXPECT_EQ(run.world.stable.revision, kNew);
+    EXPECT_EQ(run.world.weight, 0);
+    EXPECT_FALSE(run.world.mirror);
+    EXPECT_FALSE(run.status.shadowing);
+    EXPECT_GE(run.mirrored_ticks, 9);  // the 90 s stage, gated
+    EXPECT_FALSE(run.mirrored_with_weight);
+    EXPECT_FALSE(run.mirrored_while_settled);
+    EXPECT_FALSE(run.dead_route_seen);
+    EXPECT_FALSE(run.canary_over_share);
+    EXPECT_EQ(run.peak_pods, 8);  // a mirror of all traffic needs every replica
+    EXPECT_GE(run.ticks, 27);     // the stage, then the steps as without it
+  }
 }
 
 TEST(SimulationTest, ShadowFailingAnalysisRollsBackBeforeAnyRealTraffic) {
@@ -295,8 +349,9 @@ TEST(SimulationTest, ShadowFailingAnalysisRollsBackBeforeAnyRealTraffic) {
 
 TEST(SimulationTest, ShadowRolloutKilledBetweenWritesNeverLeavesTheMirrorOn) {
   for (std::uint64_t seed = 1; seed <= 40; ++seed) {
-    SCOPED_TRACE("seed " + std::to_string(seed));
-    const Outcome good = simulate(shadowSpec(), 0.1, "", seed);
+    const auto scale = kScales[seed % 2];
+    SCOPED_TRACE("seed " + std::to_string(seed) + ", " + nameOf(shadowSpec(scale)));
+    const Outcome good = simulate(shadowSpec(scale), 0.1, "", seed);
     EXPECT_EQ(good.status.phase, Phase::kSucceeded);
     EXPECT_EQ(good.world.stable.revision, kNew);
     EXPECT_GT(good.mirrored_ticks, 0);
@@ -304,7 +359,7 @@ TEST(SimulationTest, ShadowRolloutKilledBetweenWritesNeverLeavesTheMirrorOn) {
     EXPECT_FALSE(good.mirrored_with_weight);
     EXPECT_FALSE(good.mirrored_while_settled);
     EXPECT_FALSE(good.dead_route_seen);
-    const Outcome bad = simulate(shadowSpec(), 5.0, "", seed);
+    const Outcome bad = simulate(shadowSpec(scale), 5.0, "", seed);
     EXPECT_EQ(bad.status.phase, Phase::kFailed);
     EXPECT_EQ(bad.max_weight, 0);
     EXPECT_FALSE(bad.world.mirror);
