@@ -157,13 +157,14 @@ cond() { printf '(.status.conditions // [] | map(select(.type == "%s")) | .[0])'
 # md_manifest NAME [--provider replicas|gatewayAPI] [--version V] [--model DIR] [--replicas N]
 #             [--steps FLOW] [--metrics FLOW] [--interval D] [--failure-limit N] [--no-data hold|fail]
 #             [--deadline S] [--scale-down-delay D] [--no-reference] [--provenance FLOW] [--monitoring FLOW]
+#             [--canary-scale full|matchTrafficWeight]
 # Prints a ModelDeployment of the churn model: file:///models/DIR/model.json (default churn/v1), the churn
 # reference profile and the group input region (unless --no-reference), scaleDownDelay 2s unless given. STEPS and
 # METRICS are YAML flow sequences; PROVENANCE (spec.model.provenance) and MONITORING (spec.monitoring) flow maps. Defaults: replicas 1 (2 with the replicas provider, which splits by pods),
 # steps 30 %, pause 2s, 60 %; one gate, errorRate at most 5 %; analysis every 5s, failureLimit 1.
 md_manifest() {
   local name="$1" provider=replicas version=1 model=churn/v1 replicas="" interval=5s failure_limit=1
-  local no_data=hold deadline=600 reference=1 scale_down_delay=2s provenance="" monitoring=""
+  local no_data=hold deadline=600 reference=1 scale_down_delay=2s provenance="" monitoring="" canary_scale=full
   local steps='[{setWeight: 30}, {pause: {duration: 2s}}, {setWeight: 60}]'
   local metrics='[{name: error-rate, builtin: errorRate, max: 5}]'
   shift
@@ -182,6 +183,7 @@ md_manifest() {
     --scale-down-delay) scale_down_delay="$2" ;;
     --provenance) provenance="$2" ;;
     --monitoring) monitoring="$2" ;;
+    --canary-scale) canary_scale="$2" ;;
     --no-reference)
       reference=0
       shift
@@ -213,6 +215,7 @@ spec:
   strategy:
     steps: ${steps}
     scaleDownDelay: ${scale_down_delay}
+    canaryScale: ${canary_scale}
   analysis:
     interval: ${interval}
     failureLimit: ${failure_limit}
