@@ -157,6 +157,14 @@ Result<RestConfig> parseKubeconfigs(const std::vector<KubeconfigFile>& files,
                               decodeBase64(text(cluster, "certificate-authority-data")));
     }
     config.tls.insecure_skip_verify = text(cluster, "insecure-skip-tls-verify") == "true";
+    // A CA next to "trust anything" says two things; client-go refuses the pair, and so do we,
+    // rather than silently ignore the CA the user meant to pin.
+    if (config.tls.insecure_skip_verify &&
+        (!config.tls.ca_file.empty() || !config.tls.ca_data.empty())) {
+      return fail(kInvalidConfig, "cluster \"" + text(ctx.node, "cluster") +
+                                      "\": a certificate authority with "
+                                      "insecure-skip-tls-verify is not allowed; keep one of them");
+    }
     if (!text(ctx.node, "user").empty()) {
       AVIARY_ASSIGN_OR_RETURN(Entry user_entry,
                               findNamed(loaded, "users", "user", text(ctx.node, "user")));

@@ -23,6 +23,14 @@ clusters:
   cluster:
     server: https://remote:443
     certificate-authority-data: aGVsbG8=
+- name: lab
+  cluster:
+    server: https://10.0.0.9:6443
+    insecure-skip-tls-verify: true
+- name: contradictory
+  cluster:
+    server: https://10.0.0.9:6443
+    certificate-authority: pki/ca.crt
     insecure-skip-tls-verify: true
 users:
 - name: admin
@@ -40,6 +48,10 @@ contexts:
   context: {cluster: local, user: admin}
 - name: robot
   context: {cluster: remote, user: robot, namespace: ml}
+- name: lab
+  context: {cluster: lab, user: admin}
+- name: contradictory
+  context: {cluster: contradictory, user: admin}
 )";
 
 TEST(KubeconfigTest, ReadsTheCurrentContextWithPathsRelativeToTheFile) {
@@ -60,10 +72,21 @@ TEST(KubeconfigTest, AContextFlagOverridesCurrentContextAndDataFieldsAreDecoded)
   EXPECT_EQ(config->tls.ca_data, "hello");
   EXPECT_EQ(config->tls.client_cert_data, "cert");
   EXPECT_EQ(config->tls.client_key_data, "key");
-  EXPECT_TRUE(config->tls.insecure_skip_verify);
+  EXPECT_FALSE(config->tls.insecure_skip_verify);
   EXPECT_EQ(config->token, "abc");
   EXPECT_EQ(config->token_file, "/etc/kube/token.txt");
   EXPECT_EQ(config->default_namespace, "ml");
+}
+
+TEST(KubeconfigTest, InsecureSkipTlsVerifyAloneIsKeptButNotBesideACertificateAuthority) {
+  auto lab = parseKubeconfig(kKubeconfig, "lab", "/etc/kube");
+  ASSERT_TRUE(lab.has_value()) << lab.error().message;
+  EXPECT_TRUE(lab->tls.insecure_skip_verify);
+  auto contradictory = parseKubeconfig(kKubeconfig, "contradictory", "/etc/kube");
+  ASSERT_FALSE(contradictory.has_value());
+  EXPECT_EQ(contradictory.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_NE(contradictory.error().message.find("cluster \"contradictory\""), std::string::npos)
+      << contradictory.error().message;
 }
 
 TEST(KubeconfigTest, MissingPiecesAreInvalidConfigNamingThem) {
