@@ -1,10 +1,10 @@
 #include "governance/drift_episode.h"
 
-#include <cstdio>
-
+#include "api/conditions.h"
 #include "api/names.h"
 #include "common/time_format.h"
 #include "governance/audit.h"
+#include "governance/format.h"
 
 namespace aviary::governance {
 
@@ -31,33 +31,16 @@ DriftStep stepDrift(const DriftEpisode& episode, std::optional<double> value, do
 
 namespace {
 
-std::string shortRevision(const std::string& revision) { return revision.substr(0, 10); }
-
-std::string formatValue(double value) {
-  char text[32];
-  std::snprintf(text, sizeof(text), "%.4g", value);
-  return text;
-}
-
-// metav1.Condition semantics: lastTransitionTime moves only when the status flips.
-void setCondition(api::ModelDeploymentStatus& status, const std::string& value, std::string reason,
-                  std::string message, std::int64_t generation, Timestamp now) {
-  api::Condition next{kDriftDetected,     value, std::move(reason),
-                      std::move(message), now,   generation};
-  for (auto& condition : status.conditions) {
-    if (condition.type != kDriftDetected) continue;
-    if (condition.status == value) next.last_transition_time = condition.last_transition_time;
-    condition = std::move(next);
-    return;
-  }
-  status.conditions.push_back(std::move(next));
+void setDriftCondition(api::ModelDeploymentStatus& status, const std::string& value,
+                       std::string reason, std::string message, std::int64_t generation,
+                       Timestamp now) {
+  api::setCondition(status.conditions, api::Condition{kDriftDetected, value, std::move(reason),
+                                                      std::move(message), now, generation});
 }
 
 bool detectedNow(const api::ModelDeploymentStatus& status) {
-  for (const auto& condition : status.conditions) {
-    if (condition.type == kDriftDetected) return condition.status == "True";
-  }
-  return false;
+  const api::Condition* condition = api::findCondition(status.conditions, kDriftDetected);
+  return condition != nullptr && condition->status == "True";
 }
 
 }  // namespace
@@ -70,8 +53,8 @@ StableDriftStep foldStableDrift(const std::optional<api::DriftMonitor>& monitor,
   if (!monitor || stable.empty()) {
     status.drift.reset();
     if (detectedNow(status)) {
-      setCondition(status, "False", "MonitoringOff", "spec.monitoring.drift is not set", generation,
-                   now);
+      setDriftCondition(status, "False", "MonitoringOff", "spec.monitoring.drift is not set",
+                        generation, now);
     }
     return step;
   }
@@ -79,9 +62,9 @@ StableDriftStep foldStableDrift(const std::optional<api::DriftMonitor>& monitor,
   if (status.drift && status.drift->revision != stable) {
     status.drift.reset();
     if (detectedNow(status)) {
-      const std::string message = "stable is now " + shortRevision(stable) +
-                                  "; the drift episode of the revision before it ended";
-      setCondition(status, "False", "NewStableRevision", message, generation, now);
+      const std::string message =
+          "stable is now " + stable + "; the drift episode of the revision before it ended";
+      setDriftCondition(status, "False", "NewStableRevision", message, generation, now);
       step.event = DriftEvent{false, "DriftCleared", message};
     }
   }
@@ -100,18 +83,18 @@ StableDriftStep foldStableDrift(const std::optional<api::DriftMonitor>& monitor,
                                                        : before.detected_at,
                                     .notified = next.episode.notified};
   }
-  const std::string about = metric + " of stable " + shortRevision(stable);
+  const std::string about = metric + " of stable " + stable;
   if (next.change == DriftChange::kDetected) {
-    const std::string message = about + " has stayed above " + formatValue(monitor->max) +
+    const std::string message = about + " has stayed above " + formatNumber(monitor->max) +
                                 " since " + formatRfc3339(*next.episode.above_since) + " (" +
                                 formatDuration(monitor->sustain) + " or more); now " +
-                                formatValue(*value);
-    setCondition(status, "True", "DriftAboveMax", message, generation, now);
+                                formatNumber(*value);
+    setDriftCondition(status, "True", "DriftAboveMax", message, generation, now);
     step.event = DriftEvent{true, "DriftDetected", message};
   } else if (next.change == DriftChange::kCleared) {
     const std::string message =
-        about + " is back to " + formatValue(*value) + " (max " + formatValue(monitor->max) + ")";
-    setCondition(status, "False", "DriftBelowMax", message, generation, now);
+        about + " is back to " + formatNumber(*value) + " (max " + formatNumber(monitor->max) + ")";
+    setDriftCondition(status, "False", "DriftBelowMax", message, generation, now);
     step.event = DriftEvent{false, "DriftCleared", message};
   }
   return step;

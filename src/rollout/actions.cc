@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "api/conditions.h"
 #include "rollout/decider.h"
 
 namespace aviary::rollout {
@@ -152,7 +153,7 @@ void Decider::resetClocks() {
 }
 
 void Decider::stallHold(const char* reason, const std::string& message) {
-  const auto* before = findCondition(prev_.conditions, kStalled);
+  const auto* before = api::findCondition(prev_.conditions, kStalled);
   if (!before || before->status != "True" || before->reason != reason) {
     event(EventType::kWarning, reason, message);
   }

@@ -1,6 +1,7 @@
 // The kstatus conditions (CONVENTIONS.md): Ready, Reconciling, Stalled and the detail conditions,
 // with their transition times.
-#include <algorithm>
+#include "api/conditions.h"
+
 #include <utility>
 
 #include "rollout/decider.h"
@@ -9,27 +10,11 @@ namespace aviary::rollout {
 
 using api::Phase;
 
-const api::Condition* findCondition(const std::vector<api::Condition>& conditions,
-                                    const std::string& type) {
-  for (const auto& c : conditions) {
-    if (c.type == type) return &c;
-  }
-  return nullptr;
-}
-
-// last_transition_time moves only when `status` flips.
+// last_transition_time moves only when `status` flips (api::setCondition).
 void Decider::setCondition(const std::string& type, const std::string& status, std::string reason,
                            std::string message) {
-  auto& conditions = st().conditions;
-  auto it = std::find_if(conditions.begin(), conditions.end(),
-                         [&](const api::Condition& c) { return c.type == type; });
-  api::Condition c{type, status, std::move(reason), std::move(message), now_, obs_.generation};
-  if (it == conditions.end()) {
-    conditions.push_back(std::move(c));
-    return;
-  }
-  if (it->status == status) c.last_transition_time = it->last_transition_time;
-  *it = std::move(c);
+  api::setCondition(st().conditions, api::Condition{type, status, std::move(reason),
+                                                    std::move(message), now_, obs_.generation});
 }
 
 // A detail condition is added when it becomes True and turned False (not removed) after.
@@ -37,7 +22,7 @@ void Decider::setDetail(const std::string& type, const std::optional<std::string
                         const char* reason) {
   if (message) {
     setCondition(type, "True", reason, *message);
-  } else if (findCondition(st().conditions, type)) {
+  } else if (api::findCondition(st().conditions, type)) {
     setCondition(type, "False", "AsExpected", "");
   }
 }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "api/conditions.h"
 #include "rollout/decider.h"
 
 namespace aviary::rollout {
@@ -64,7 +65,7 @@ void Decider::invalidSpec() {
   st().requests = requests_;
   if (st().phase != Phase::kSucceeded && st().phase != Phase::kFailed) requeue(kInFlightResync);
   const std::string message = "invalid spec: " + join(obs_.spec_problems, "; ");
-  const auto* before = findCondition(prev_.conditions, kStalled);
+  const auto* before = api::findCondition(prev_.conditions, kStalled);
   if (!before || before->status != "True" || before->reason != kInvalidSpec ||
       before->message != message) {
     event(EventType::kWarning, kInvalidSpec, message);

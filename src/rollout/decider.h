@@ -19,10 +19,6 @@ std::string join(const std::vector<std::string>& items, const char* separator);
 std::string seconds(Duration d);
 std::string readiness(const RoleObservation& role);
 
-// The condition of `type`, or nullptr (conditions.cc).
-const api::Condition* findCondition(const std::vector<api::Condition>& conditions,
-                                    const std::string& type);
-
 // A condition a phase asks for; finish() writes it (conditions.cc).
 struct ConditionWant {
   std::string reason;

@@ -1,4 +1,5 @@
 // Initializing, Succeeded and Failed: the phases where no canary takes traffic.
+#include "api/conditions.h"
 #include "rollout/decider.h"
 
 namespace aviary::rollout {
@@ -27,7 +28,7 @@ void Decider::initializing() {
   const std::string waiting = "deploying " + shortRev(desired()) + ": " + readiness(obs_.stable);
   if (waited > deadline) {
     const std::string message = waiting + " after " + seconds(deadline);
-    if (const auto* before = findCondition(prev_.conditions, kStalled);
+    if (const auto* before = api::findCondition(prev_.conditions, kStalled);
         !before || before->status != "True" || before->reason != kProgressDeadlineExceeded) {
       event(EventType::kWarning, kProgressDeadlineExceeded, message);
     }

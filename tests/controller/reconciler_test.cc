@@ -6,6 +6,7 @@
 #include <set>
 #include <string>
 
+#include "api/conditions.h"
 #include "api/json.h"
 #include "controller/audit_log.h"
 #include "controller/names.h"
@@ -176,10 +177,7 @@ TEST_F(ReconcilerTest, NewModelDeploymentReachesSucceededWithItsObjects) {
 }
 
 const api::Condition* driftCondition(const api::ModelDeploymentStatus& s) {
-  for (const auto& condition : s.conditions) {
-    if (condition.type == "DriftDetected") return &condition;
-  }
-  return nullptr;
+  return api::findCondition(s.conditions, "DriftDetected");
 }
 bool driftIs(const api::ModelDeploymentStatus& s, const char* value) {
   const api::Condition* condition = driftCondition(s);

@@ -4,6 +4,8 @@
 
 #include <vector>
 
+#include "api/conditions.h"
+
 namespace aviary::governance {
 namespace {
 
@@ -94,10 +96,7 @@ api::ModelDeploymentStatus stableAt(const std::string& revision) {
 }
 
 const api::Condition* driftCondition(const api::ModelDeploymentStatus& status) {
-  for (const auto& condition : status.conditions) {
-    if (condition.type == kDriftDetected) return &condition;
-  }
-  return nullptr;
+  return api::findCondition(status.conditions, "DriftDetected");
 }
 
 TEST(FoldStableDriftTest, KeepsNoStateWhileDriftIsAtOrBelowMax) {
