@@ -9,20 +9,16 @@ namespace aviary::controller {
 Result<std::unique_ptr<AuditWebhook>> AuditWebhook::make(const std::string& url,
                                                          AuditWebhookOptions options,
                                                          std::function<void()> on_drop) {
-  const auto scheme_end = url.find("://");
-  if (scheme_end == std::string::npos ||
-      (!url.starts_with("http://") && !url.starts_with("https://"))) {
+  auto parts = http::splitUrl(url);
+  if (!parts) {
     return fail(ErrorCode::kInvalidArgument,
                 "--audit-webhook must be an http:// or https:// URL, got \"" + url + "\"");
   }
-  const auto path_start = url.find('/', scheme_end + 3);
-  const std::string base = url.substr(0, path_start);
-  const std::string path = path_start == std::string::npos ? "/" : url.substr(path_start);
   http::ClientOptions client_options;
-  client_options.base_url = base;
+  client_options.base_url = parts->base_url;
   client_options.timeout = std::chrono::seconds{10};
   AVIARY_ASSIGN_OR_RETURN(http::Client::Ptr client, http::makeClient(client_options));
-  return make(std::move(client), path, std::move(options), std::move(on_drop));
+  return make(std::move(client), parts->target, std::move(options), std::move(on_drop));
 }
 
 Result<std::unique_ptr<AuditWebhook>> AuditWebhook::make(http::Client::Ptr client, std::string path,

@@ -17,18 +17,14 @@ class HttpDriftNotifier final : public DriftNotifier {
  public:
   Status post(const std::string& url, const std::string& body,
               const std::optional<std::string>& hmac_key) override {
-    const auto scheme_end = url.find("://");
-    if (scheme_end == std::string::npos) {
-      return fail(ErrorCode::kInvalidArgument, "webhook URL \"" + url + "\" has no scheme");
-    }
-    const auto path_start = url.find('/', scheme_end + 3);
+    AVIARY_ASSIGN_OR_RETURN(http::UrlParts parts, http::splitUrl(url));
     http::ClientOptions options;
-    options.base_url = url.substr(0, path_start);
+    options.base_url = parts.base_url;
     options.timeout = kWebhookTimeout;
     AVIARY_ASSIGN_OR_RETURN(http::Client::Ptr client, http::makeClient(options));
     http::ClientRequest request;
     request.method = "POST";
-    request.target = path_start == std::string::npos ? "/" : url.substr(path_start);
+    request.target = parts.target;
     request.body = body;
     request.content_type = "application/json";
     if (hmac_key)

@@ -169,6 +169,20 @@ Result<Client::Ptr> makeClient(const ClientOptions& options) {
   return std::make_shared<CppRestClient>(options, std::move(tls));
 }
 
+Result<UrlParts> splitUrl(std::string_view url) {
+  if (!url.starts_with("http://") && !url.starts_with("https://")) {
+    return fail(ErrorCode::kInvalidArgument,
+                "not an http:// or https:// URL: \"" + std::string(url) + "\"");
+  }
+  const std::size_t host = url.find("://") + 3;
+  const std::size_t path = url.find('/', host);
+  if (std::min(path, url.size()) == host) {
+    return fail(ErrorCode::kInvalidArgument, "no host in \"" + std::string(url) + "\"");
+  }
+  if (path == std::string_view::npos) return UrlParts{std::string(url), "/"};
+  return UrlParts{std::string(url.substr(0, path)), std::string(url.substr(path))};
+}
+
 std::string urlEncode(std::string_view text) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;

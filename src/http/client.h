@@ -72,4 +72,13 @@ Result<Client::Ptr> makeClient(const ClientOptions& options);
 // Percent-encodes `text` for use in a query value or path segment (RFC 3986 unreserved kept).
 std::string urlEncode(std::string_view text);
 
+// An http(s) URL as a Client takes it: the base ("https://host:port", for ClientOptions) and the
+// target ("/path?query", for ClientRequest; "/" when the URL has no path).
+struct UrlParts {
+  std::string base_url;
+  std::string target;
+};
+// InvalidArgument unless `url` starts with "http://" or "https://" and names a host.
+Result<UrlParts> splitUrl(std::string_view url);
+
 }  // namespace aviary::http

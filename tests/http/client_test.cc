@@ -161,6 +161,20 @@ TEST(HttpClientTest, AServerThatNeverAnswersIsDeadlineExceeded) {
   EXPECT_EQ(response.error().code, ErrorCode::kDeadlineExceeded) << response.error().message;
 }
 
+TEST(HttpClientTest, SplitUrlGivesTheBaseAndTheTarget) {
+  const auto parts = splitUrl("https://hooks.example:8443/retrain/churn?team=risk");
+  ASSERT_TRUE(parts) << parts.error().message;
+  EXPECT_EQ(parts->base_url, "https://hooks.example:8443");
+  EXPECT_EQ(parts->target, "/retrain/churn?team=risk");
+  const auto bare = splitUrl("http://127.0.0.1:9000");
+  ASSERT_TRUE(bare) << bare.error().message;
+  EXPECT_EQ(bare->base_url, "http://127.0.0.1:9000");
+  EXPECT_EQ(bare->target, "/");
+  for (const char* bad : {"ftp://hooks.example/x", "hooks.example/x", "http://", "https:///x"}) {
+    EXPECT_EQ(splitUrl(bad).error().code, ErrorCode::kInvalidArgument) << bad;
+  }
+}
+
 TEST(HttpClientTest, UrlEncodeKeepsUnreservedAndEscapesTheRest) {
   EXPECT_EQ(urlEncode("app=churn,tier!=db"), "app%3Dchurn%2Ctier%21%3Ddb");
   EXPECT_EQ(urlEncode("a-b_c.d~e"), "a-b_c.d~e");
