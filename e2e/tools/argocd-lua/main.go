@@ -65,47 +65,17 @@ func run(args []string) error {
 	case args[0] == "test" && len(args) == 3:
 		return test(args[1], args[2])
 	case args[0] == "health" && len(args) == 3:
-		vm, err := vmFromConfigMap(args[1])
-		if err != nil {
-			return err
-		}
-		obj, err := readObject(args[2])
-		if err != nil {
-			return err
-		}
-		status, err := healthOf(vm, obj)
-		if err != nil {
-			return err
-		}
-		return printJSON(status)
+		return runOnObject(args[1], args[2], func(vm lua.VM, obj *unstructured.Unstructured) (any, error) {
+			return healthOf(vm, obj)
+		})
 	case args[0] == "discover" && len(args) == 3:
-		vm, err := vmFromConfigMap(args[1])
-		if err != nil {
-			return err
-		}
-		obj, err := readObject(args[2])
-		if err != nil {
-			return err
-		}
-		actions, err := discover(vm, obj)
-		if err != nil {
-			return err
-		}
-		return printJSON(actions)
+		return runOnObject(args[1], args[2], func(vm lua.VM, obj *unstructured.Unstructured) (any, error) {
+			return discover(vm, obj)
+		})
 	case args[0] == "action" && len(args) == 4:
-		vm, err := vmFromConfigMap(args[1])
-		if err != nil {
-			return err
-		}
-		obj, err := readObject(args[3])
-		if err != nil {
-			return err
-		}
-		patch, err := actionPatch(vm, obj, args[2])
-		if err != nil {
-			return err
-		}
-		return printJSON(patch)
+		return runOnObject(args[1], args[3], func(vm lua.VM, obj *unstructured.Unstructured) (any, error) {
+			return actionPatch(vm, obj, args[2])
+		})
 	}
 	return fmt.Errorf("unknown command or wrong arguments: %s", strings.Join(args, " "))
 }
@@ -201,6 +171,24 @@ func configMap(dir string) (string, error) {
 		}
 	}
 	return b.String(), nil
+}
+
+// runOnObject loads the scripts of CONFIGMAP into Argo CD's Lua VM and the object at OBJ, runs `run` on
+// them and prints its result as JSON.
+func runOnObject(configMap, objectPath string, run func(lua.VM, *unstructured.Unstructured) (any, error)) error {
+	vm, err := vmFromConfigMap(configMap)
+	if err != nil {
+		return err
+	}
+	obj, err := readObject(objectPath)
+	if err != nil {
+		return err
+	}
+	result, err := run(vm, obj)
+	if err != nil {
+		return err
+	}
+	return printJSON(result)
 }
 
 // vmFromConfigMap reads argocd-cm keys into resource overrides keyed "GROUP/KIND", as Argo CD's settings
