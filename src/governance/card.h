@@ -73,4 +73,16 @@ inline constexpr std::string_view kCardHtmlKey = "card.html";
 // The gates of a spec as empty series, in order (the controller appends samples).
 std::vector<GateSeries> gatesOf(const api::AnalysisSpec& analysis);
 
+// One labelled line of a card section, as every rendering shows it.
+struct CardField {
+  std::string name;
+  std::string value;
+};
+// The Model section, in order: namespace, name, version, URI, sha256, runtime, reference profile,
+// replaced revision, rollout start. Fields without a value are left out.
+std::vector<CardField> modelFields(const ModelCard& card);
+// The Provenance section, in order: dataset, its sha256, training run, code commit, owner,
+// intended use, then "Label KEY" per label. Fields without a value are left out.
+std::vector<CardField> provenanceFields(const api::Provenance& provenance);
+
 }  // namespace aviary::governance

@@ -18,22 +18,12 @@ constexpr const char* kStyle =
     ".promoted{background:#e8f5e9}.rolledBack,.aborted{background:#ffebee}"
     "figure{margin:1em 0}figcaption{font-weight:bold}";
 
-void row(std::ostringstream& out, std::string_view name, std::string_view value) {
-  if (value.empty()) return;
-  out << "<tr><th>" << escapeHtml(name) << "</th><td>" << escapeHtml(value) << "</td></tr>";
-}
-
-void provenance(std::ostringstream& out, const api::Provenance& source) {
-  out << "<h2>Provenance</h2><table id=\"provenance\">";
-  if (source.dataset) {
-    row(out, "Dataset", source.dataset->uri);
-    row(out, "Dataset sha256", source.dataset->sha256.value_or(""));
+// A two-column table of `lines`, with `id`.
+void fieldTable(std::ostringstream& out, std::string_view id, const std::vector<CardField>& lines) {
+  out << "<table id=\"" << id << "\">";
+  for (const auto& [name, value] : lines) {
+    out << "<tr><th>" << escapeHtml(name) << "</th><td>" << escapeHtml(value) << "</td></tr>";
   }
-  row(out, "Training run", source.training_run.value_or(""));
-  row(out, "Code commit", source.code_commit.value_or(""));
-  row(out, "Owner", source.owner.value_or(""));
-  row(out, "Intended use", source.intended_use.value_or(""));
-  for (const auto& [key, value] : source.labels) row(out, "Label " + key, value);
   out << "</table>";
 }
 
@@ -56,18 +46,12 @@ std::string renderHtml(const ModelCard& card) {
   out << "<p id=\"outcome\" class=\"outcome " << outcome << "\"><strong>" << outcome
       << "</strong> at " << formatRfc3339(card.decided_at) << ": " << escapeHtml(card.reason)
       << "</p>";
-  out << "<h2>Model</h2><table id=\"model\">";
-  row(out, "Namespace", card.ns);
-  row(out, "Name", card.model.name);
-  row(out, "Version", card.model.version);
-  row(out, "URI", card.model.uri);
-  row(out, "sha256", card.model.sha256.value_or(""));
-  row(out, "Runtime", card.model.runtime);
-  row(out, "Reference profile", card.model.reference.value_or(""));
-  row(out, "Replaced revision", card.replaced);
-  if (card.started_at) row(out, "Rollout started", formatRfc3339(*card.started_at));
-  out << "</table>";
-  if (card.model.provenance) provenance(out, *card.model.provenance);
+  out << "<h2>Model</h2>";
+  fieldTable(out, "model", modelFields(card));
+  if (card.model.provenance) {
+    out << "<h2>Provenance</h2>";
+    fieldTable(out, "provenance", provenanceFields(*card.model.provenance));
+  }
 
   out << "<h2>Timeline</h2><table id=\"timeline\"><thead><tr><th>Time</th><th>Event</th>"
          "<th>Step</th><th>Weight</th><th>Detail</th></tr></thead><tbody>";
