@@ -12,14 +12,12 @@ import time
 import lightgbm as lgb
 import numpy as np
 
+from churn_data import FEATURES, churn_data
+
 out = sys.argv[1]
 os.makedirs(out, exist_ok=True)
-rng = np.random.default_rng(42)
-n, f = 20000, 30
-x = rng.normal(size=(n, f)).astype(np.float32)
-logit = (1.2 * x[:, 0] - 0.8 * x[:, 1] + 0.5 * x[:, 2] * x[:, 3] + 0.7 * (x[:, 4] > 0.5)
-         - 0.4 * np.abs(x[:, 5]) + 0.3 * x[:, 6:12].sum(axis=1))
-y = (logit + rng.normal(scale=0.8, size=n) > 0).astype(np.float32)
+rng, x, y = churn_data()
+f = FEATURES
 params = {"objective": "binary", "num_leaves": 64, "max_depth": 6, "learning_rate": 0.1,
           "seed": 42, "verbose": -1, "num_threads": 1}
 booster = lgb.train(params, lgb.Dataset(x, label=y), num_boost_round=100)
